@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.{ts,tsx}'],
+		exclude: ['test/corpus/**'],
+		setupFiles: ['test/setup.ts'],
+		testTimeout: 30_000,
+		hookTimeout: 30_000,
+		pool: 'forks',
+	},
+});
