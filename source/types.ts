@@ -280,6 +280,10 @@ export interface SessionState {
 	/** The last line worth showing in the status bar. */
 	message?: string;
 	rollbacks: number;
+	/** The report of every phase whose gate ran (kept for completed-changes.md and the summary). */
+	reports: Record<string, PhaseReport>;
+	/** Ids of steps added at run time (fix forward), in the order they ran. */
+	extraSteps?: string[];
 	/** changes.json */
 	changes: {
 		files_modified: Array<{path: string; agent: string; status: 'complete' | 'in_progress' | 'rolled_back'}>;

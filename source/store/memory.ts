@@ -1,0 +1,207 @@
+// Persists the store's session to the memory files and reads it back for resume, status
+// and tail. Writes are atomic (temp file, fsync, rename) and coalesced: many store changes
+// in a burst become one write of each file.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
+import type {SessionEvent, SessionState} from '../types.js';
+import {OrchestratorError, UsageError, errorMessage, EXIT} from '../util/errors.js';
+import type {MemoryPaths} from '../util/paths.js';
+import {MEMORY_DIR} from '../util/paths.js';
+import type {OrchestratorStore} from './store.js';
+import {
+	renderChanges,
+	renderCompleted,
+	renderCurrentPhase,
+	renderPending,
+	renderRollbackPlan,
+	type CurrentPhaseFile,
+} from './memory-render.js';
+
+export async function writeAtomic(file: string, data: string): Promise<void> {
+	await writeFileAtomic(file, data, {fsync: true});
+}
+
+export async function ensureMemoryDirs(paths: MemoryPaths): Promise<void> {
+	await fsp.mkdir(paths.logsDir, {recursive: true});
+	await fsp.mkdir(paths.handoffsDir, {recursive: true});
+}
+
+/** Writes every memory file from the session (all of them: they are small and derived). */
+export async function writeMemoryFiles(paths: MemoryPaths, session: SessionState): Promise<void> {
+	await Promise.all([
+		writeAtomic(paths.currentPhase, JSON.stringify(renderCurrentPhase(session), null, 2) + '\n'),
+		writeAtomic(paths.changes, JSON.stringify(renderChanges(session), null, 2) + '\n'),
+		writeAtomic(paths.completed, renderCompleted(session)),
+		writeAtomic(paths.pending, renderPending(session)),
+		writeAtomic(paths.rollbackPlan, renderRollbackPlan(session)),
+	]);
+}
+
+/**
+ * Follows the store and writes the memory files shortly after each change. `flush()` writes
+ * now and resolves when the files on disk match the store, which the engine awaits before
+ * any step that must survive a crash (starting an agent, committing, tagging, rolling back).
+ */
+export class MemoryWriter {
+	private timer: NodeJS.Timeout | null = null;
+	private chain: Promise<void> = Promise.resolve();
+	private written: SessionState | null = null;
+	private unsubscribe: (() => void) | null = null;
+	private failure: unknown = null;
+
+	constructor(
+		private readonly store: OrchestratorStore,
+		private readonly paths: MemoryPaths,
+		private readonly delayMs = 40,
+	) {}
+
+	start(): void {
+		this.unsubscribe = this.store.subscribe((state, previous) => {
+			if (state.session !== previous.session) this.schedule();
+		});
+	}
+
+	private schedule(): void {
+		if (this.timer) return;
+		this.timer = setTimeout(() => {
+			this.timer = null;
+			void this.flush().catch(() => {});
+		}, this.delayMs);
+	}
+
+	flush(): Promise<void> {
+		if (this.timer) {
+			clearTimeout(this.timer);
+			this.timer = null;
+		}
+		this.chain = this.chain.then(async () => {
+			const session = this.store.getState().session;
+			if (!session || session === this.written) return;
+			try {
+				await writeMemoryFiles(this.paths, session);
+				this.written = session;
+			} catch (error) {
+				this.failure = error;
+				throw new OrchestratorError(`cannot write the memory files in ${MEMORY_DIR}: ${errorMessage(error)} — check the disk and permissions`, EXIT.failed);
+			}
+		});
+		return this.chain;
+	}
+
+	get lastFailure(): unknown {
+		return this.failure;
+	}
+
+	async stop(): Promise<void> {
+		this.unsubscribe?.();
+		this.unsubscribe = null;
+		await this.flush();
+	}
+}
+
+/** events.jsonl is append-only; a synchronous append keeps the order and survives kill -9. */
+export function appendEvent(paths: MemoryPaths, event: Omit<SessionEvent, 'time'> & {time?: string}): SessionEvent {
+	const full = {time: new Date().toISOString(), ...event} as SessionEvent;
+	fs.appendFileSync(paths.events, JSON.stringify(full) + '\n');
+	return full;
+}
+
+export function memoryExists(paths: MemoryPaths): boolean {
+	return fs.existsSync(paths.currentPhase);
+}
+
+/**
+ * Reads the session back. A missing file says how to start; a corrupt one is kept as it is
+ * (never overwritten or deleted) and the message names it and the way out.
+ */
+export async function readSession(paths: MemoryPaths): Promise<SessionState> {
+	let text: string;
+	try {
+		text = await fsp.readFile(paths.currentPhase, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			throw new UsageError(`no session here: ${relativeMemory(paths.currentPhase)} does not exist — start one with \`orchestrator run PLAN\``);
+		}
+		throw new UsageError(`cannot read ${relativeMemory(paths.currentPhase)}: ${errorMessage(error)}`);
+	}
+	let parsed: CurrentPhaseFile;
+	try {
+		parsed = JSON.parse(text) as CurrentPhaseFile;
+	} catch (error) {
+		throw corrupt(paths.currentPhase, errorMessage(error));
+	}
+	const session = parsed?.session;
+	const problem = checkSessionShape(session);
+	if (problem) throw corrupt(paths.currentPhase, problem);
+	return migrateSession(session);
+}
+
+function corrupt(file: string, why: string): UsageError {
+	return new UsageError(
+		`${relativeMemory(file)} is corrupt (${why}); it was left untouched — repair it, or move the folder ${MEMORY_DIR} aside and start again with \`orchestrator run PLAN\` (git checkpoints are kept: \`orchestrator rollback --list\`)`,
+	);
+}
+
+function relativeMemory(file: string): string {
+	const index = file.indexOf(MEMORY_DIR);
+	return index >= 0 ? file.slice(index) : file;
+}
+
+function checkSessionShape(session: unknown): string | null {
+	if (!session || typeof session !== 'object') return 'no "session" object';
+	const s = session as Partial<SessionState>;
+	if (typeof s.implementationId !== 'string') return 'session.implementationId missing';
+	if (!Array.isArray(s.phases)) return 'session.phases is not a list';
+	if (!s.steps || typeof s.steps !== 'object') return 'session.steps missing';
+	if (!Array.isArray(s.checkpoints)) return 'session.checkpoints is not a list';
+	if (!Array.isArray(s.order)) return 'session.order is not a list';
+	for (const phase of s.phases) {
+		if (!phase || typeof phase.id !== 'string' || !Array.isArray(phase.stepIds)) return 'a phase entry is malformed';
+		for (const id of phase.stepIds) if (!s.steps[id]) return `step ${id} of phase ${phase.id} has no entry in session.steps`;
+	}
+	return null;
+}
+
+/** Fills fields that older files may lack, so resume never trips on undefined. */
+function migrateSession(session: SessionState): SessionState {
+	return {
+		...session,
+		reports: session.reports ?? {},
+		running: session.running ?? [],
+		rollbacks: session.rollbacks ?? 0,
+		elapsedBeforeMs: session.elapsedBeforeMs ?? 0,
+		changes: session.changes ?? {files_modified: [], tests_added: [], documentation_updated: false},
+	};
+}
+
+/** Reads events.jsonl from a byte offset; a torn last line (a crash mid-append) is skipped. */
+export async function readEvents(paths: MemoryPaths, offset = 0): Promise<{events: SessionEvent[]; offset: number}> {
+	let handle: fsp.FileHandle;
+	try {
+		handle = await fsp.open(paths.events, 'r');
+	} catch {
+		return {events: [], offset};
+	}
+	try {
+		const {size} = await handle.stat();
+		if (size <= offset) return {events: [], offset: size < offset ? 0 : offset};
+		const buffer = Buffer.alloc(size - offset);
+		await handle.read(buffer, 0, buffer.length, offset);
+		const text = buffer.toString('utf8');
+		const end = text.lastIndexOf('\n');
+		if (end < 0) return {events: [], offset};
+		const events: SessionEvent[] = [];
+		for (const line of text.slice(0, end).split('\n')) {
+			if (!line) continue;
+			try {
+				events.push(JSON.parse(line) as SessionEvent);
+			} catch {
+				// A line torn by a crash: skip it; the next complete line is still good.
+			}
+		}
+		return {events, offset: offset + Buffer.byteLength(text.slice(0, end + 1))};
+	} finally {
+		await handle.close();
+	}
+}
