@@ -1,0 +1,32 @@
+// Parser for agents that print plain text (shell, command, aider): lines pass through.
+import type {AgentSummary} from '../../types.js';
+import type {StreamParser} from '../preset.js';
+
+export class PlainTextParser implements StreamParser {
+	private last: string[] = [];
+
+	/** @param keepLast how many non-empty lines make the summary text */
+	constructor(
+		private readonly keepLast = 1,
+		private readonly dropBlank = false,
+	) {}
+
+	push(line: string): string[] {
+		const text = line.trimEnd();
+		if (text.trim() === '') return this.dropBlank ? [] : [text];
+		if (this.remember(text)) {
+			this.last.push(text.trim());
+			if (this.last.length > this.keepLast) this.last.shift();
+		}
+		return [text];
+	}
+
+	/** Whether a line may be part of the summary; subclasses skip bookkeeping lines. */
+	protected remember(_line: string): boolean {
+		return true;
+	}
+
+	finish(): AgentSummary {
+		return {text: this.last.length ? this.last.join('\n') : undefined};
+	}
+}

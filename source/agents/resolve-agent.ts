@@ -1,0 +1,353 @@
+// Which agent runs a step, with which executable and instructions.
+//
+// Order for a step: `run:` and no agent → shell. Otherwise its agent name (or the default:
+// --agent, then the plan's `agent:`, then claude) is looked up as
+//   1. a plan agent (agents: NAME) — its preset / command / role / executable;
+//   2. a preset name (claude, codex, gemini, aider, shell);
+//   3. a role file NAME.md in .specify/agents/ or .claude/agents/ of the repository, then among
+//      the role files this package ships (.specify/agents/ next to package.json).
+// A role file's body becomes the agent's instructions; its front matter `model` is used unless
+// the plan sets one (Claude aliases like "sonnet" only for the claude preset).
+import {constants, existsSync} from 'node:fs';
+import {access, stat} from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {AgentSpec, Plan, PlanIssue, Step} from '../types.js';
+import {UsageError} from '../util/errors.js';
+import type {Preset, PromptContext} from './preset.js';
+import {getPreset} from './presets/index.js';
+import {RoleFileError, readRoleFile} from './role-file.js';
+
+export interface ResolvedAgent {
+	/** Display name: the agent name of the step, the default agent's name, or "shell". */
+	name: string;
+	preset: Preset;
+	/** What to start: a name looked up on PATH or a path. */
+	executable: string;
+	/** The effective spec (plan agent merged with what the role file and default add). */
+	spec: AgentSpec;
+	instructions?: string;
+	rolePath?: string;
+}
+
+export interface ResolveOptions {
+	defaultAgent?: string;
+}
+
+/** Presets a step may name directly (command needs a plan agent with `command:`). */
+const STEP_PRESETS = ['claude', 'codex', 'gemini', 'aider', 'shell'];
+const ROLE_DIRS = ['.specify/agents', '.claude/agents'];
+/** Claude Code's model aliases in role files: meaningless to other CLIs. */
+const CLAUDE_ALIASES = new Set(['haiku', 'sonnet', 'opus', 'opusplan']);
+
+/** An agent problem with the parts a PlanIssue needs. */
+export class AgentError extends UsageError {
+	constructor(
+		readonly reason: string,
+		readonly fix: string,
+		/** Set for an unknown agent name: checkAgents merges the steps that name it. */
+		readonly unknownName?: string,
+	) {
+		super(`${reason} — ${fix}`);
+		this.name = 'AgentError';
+	}
+}
+
+export function defaultAgentName(plan: Plan, opts?: ResolveOptions): string {
+	return opts?.defaultAgent ?? plan.defaultAgent ?? 'claude';
+}
+
+export async function resolveAgent(step: Step, plan: Plan, cwd: string, opts?: ResolveOptions): Promise<ResolvedAgent> {
+	if (!step.agent && step.run) {
+		return {name: 'shell', preset: getPreset('shell')!, executable: await shellExecutable(), spec: {preset: 'shell'}};
+	}
+	const name = step.agent ?? defaultAgentName(plan, opts);
+	const who = step.agent ? `step ${step.id} names agent "${name}"` : `the default agent "${name}" (used by ${step.id})`;
+	return resolveName(name, who, plan, cwd, opts);
+}
+
+async function resolveName(name: string, who: string, plan: Plan, cwd: string, opts?: ResolveOptions): Promise<ResolvedAgent> {
+	const planSpec = Object.hasOwn(plan.agents, name) ? plan.agents[name] : undefined;
+	if (planSpec) return fromPlanAgent(name, planSpec, plan, cwd, opts);
+	if (STEP_PRESETS.includes(name)) return finish(name, {preset: name}, cwd);
+	if (name === 'command')
+		throw new AgentError(`${who}: the command preset needs a command`, 'add an agent with command: [program, args…] under agents: and name it');
+	const rolePath = await findRoleFile(name, cwd);
+	if (rolePath) return fromRoleFile(name, rolePath, baseSpec(plan, opts), cwd);
+	throw new AgentError(
+		`${who}, which is neither in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`,
+		`add agents.${name} to the plan, use a preset name, or create .specify/agents/${name}.md`,
+		name,
+	);
+}
+
+async function fromPlanAgent(name: string, spec: AgentSpec, plan: Plan, cwd: string, opts?: ResolveOptions): Promise<ResolvedAgent> {
+	if (spec.command) {
+		if (spec.command.length === 0 || !spec.command[0])
+			throw new AgentError(`agents.${name}.command is empty`, 'write it as command: [program, args…]');
+		return finish(name, {...spec, preset: 'command'}, cwd);
+	}
+	if (spec.preset !== undefined && !STEP_PRESETS.includes(spec.preset)) {
+		const fix = spec.preset === 'command' ? 'add command: [program, args…] to the agent' : `use one of ${STEP_PRESETS.join(', ')}`;
+		throw new AgentError(`agents.${name}.preset "${spec.preset}" is not a preset`, fix);
+	}
+	// No preset named: the default agent's (a role-only agent runs on the default CLI).
+	const merged: AgentSpec = spec.preset ? {...spec} : {...baseSpec(plan, opts, name), ...spec};
+	const rolePath = spec.role ? await locateRole(spec.role, name, plan, cwd) : await findRoleFile(name, cwd, false);
+	if (rolePath) return fromRoleFile(name, rolePath, merged, cwd);
+	return finish(name, merged, cwd);
+}
+
+async function fromRoleFile(name: string, rolePath: string, spec: AgentSpec, cwd: string): Promise<ResolvedAgent> {
+	const role = await readRoleFile(rolePath);
+	const preset = spec.preset ?? 'claude';
+	let model = spec.model;
+	if (!model && role.model && role.model !== 'inherit' && (preset === 'claude' || !CLAUDE_ALIASES.has(role.model)))
+		model = role.model;
+	const merged: AgentSpec = {...spec, preset, role: rolePath, ...(model ? {model} : {})};
+	return finish(name, merged, cwd, role.body || undefined, rolePath);
+}
+
+async function finish(name: string, spec: AgentSpec, cwd: string, instructions?: string, rolePath?: string): Promise<ResolvedAgent> {
+	const preset = getPreset(spec.preset ?? 'claude')!;
+	let executable: string;
+	if (spec.executable) executable = resolveExecutablePath(spec.executable, cwd);
+	else if (preset.name === 'shell') executable = await shellExecutable();
+	else if (preset.name === 'command') executable = spec.command![0];
+	else executable = preset.executable;
+	return {name, preset, executable, spec, instructions, rolePath};
+}
+
+/** What a role-only agent or a role file builds on: the default agent, when it names a CLI. */
+function baseSpec(plan: Plan, opts?: ResolveOptions, self?: string): AgentSpec {
+	const name = defaultAgentName(plan, opts);
+	const spec = name !== self && Object.hasOwn(plan.agents, name) ? plan.agents[name] : undefined;
+	if (spec) {
+		if (spec.command || !spec.preset || spec.preset === 'shell') return {preset: 'claude'};
+		const {role: _role, ...rest} = spec;
+		return rest;
+	}
+	return {preset: STEP_PRESETS.includes(name) && name !== 'shell' ? name : 'claude'};
+}
+
+/** `bash -c` needs bash; a system without it still has sh. */
+async function shellExecutable(): Promise<string> {
+	return (await findOnPath('bash')) ? 'bash' : 'sh';
+}
+
+/** A relative executable path (./bin/agent) is relative to the repository, like the agent's cwd. */
+function resolveExecutablePath(exe: string, cwd: string): string {
+	return exe.includes('/') && !path.isAbsolute(exe) ? path.resolve(cwd, exe) : exe;
+}
+
+async function locateRole(role: string, name: string, plan: Plan, cwd: string): Promise<string> {
+	const candidates = path.isAbsolute(role)
+		? [role]
+		: [path.resolve(cwd, role), path.resolve(path.dirname(plan.source.path), role)];
+	for (const file of candidates) if (await isFile(file)) return file;
+	// `role: reviewer` — a role name rather than a path.
+	if (/^[\w.-]+$/.test(role) && !role.endsWith('.md')) {
+		const found = await findRoleFile(role, cwd);
+		if (found) return found;
+	}
+	throw new RoleFileError(candidates[0], undefined, `role file of agents.${name} not found`, 'create it or fix agents.' + name + '.role');
+}
+
+/** NAME.md in the repository's role folders, then (builtin) among the role files shipped here. */
+export async function findRoleFile(name: string, cwd: string, builtin = true): Promise<string | undefined> {
+	if (!/^[\w][\w.-]*$/.test(name) || name.includes('..')) return undefined;
+	const dirs = ROLE_DIRS.map((d) => path.join(cwd, d));
+	const shipped = builtin ? builtinRolesDir() : undefined;
+	if (shipped) dirs.push(shipped);
+	for (const dir of dirs) {
+		const file = path.join(dir, `${name}.md`);
+		if (await isFile(file)) return file;
+	}
+	return undefined;
+}
+
+let shippedDir: string | null | undefined;
+
+/** .specify/agents/ of this package: found by walking up from this module (source or dist/cli.js). */
+export function builtinRolesDir(): string | undefined {
+	if (shippedDir !== undefined) return shippedDir ?? undefined;
+	shippedDir = null;
+	let dir = path.dirname(fileURLToPath(import.meta.url));
+	for (;;) {
+		if (existsSync(path.join(dir, 'package.json'))) {
+			const roles = path.join(dir, '.specify', 'agents');
+			if (existsSync(roles)) shippedDir = roles;
+			break;
+		}
+		const parent = path.dirname(dir);
+		if (parent === dir) break;
+		dir = parent;
+	}
+	return shippedDir ?? undefined;
+}
+
+async function isFile(file: string): Promise<boolean> {
+	try {
+		return (await stat(file)).isFile();
+	} catch {
+		return false;
+	}
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+	try {
+		if (!(await stat(file)).isFile()) return false;
+		await access(file, constants.X_OK);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The absolute path `exe` runs as, or null. Reads PATH from env at call time (tests put fakes on it). */
+export async function findOnPath(exe: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+	if (!exe) return null;
+	if (exe.includes('/')) {
+		const file = path.resolve(exe);
+		return (await isExecutable(file)) ? file : null;
+	}
+	const dirs = (env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean);
+	for (const dir of dirs) {
+		const file = path.resolve(dir, exe);
+		if (await isExecutable(file)) return file;
+	}
+	return null;
+}
+
+/** The preset's input for one run of a resolved agent. */
+export function promptContext(agent: ResolvedAgent, step: Step, prompt: string, cwd: string): PromptContext {
+	return {
+		prompt,
+		instructions: agent.instructions,
+		model: agent.spec.model,
+		args: agent.spec.args ?? [],
+		step,
+		run: step.run,
+		cwd,
+		rolePath: agent.rolePath,
+		command: agent.spec.command,
+	};
+}
+
+/** argv for one run: what the runner starts (never through a shell). */
+export function agentArgv(agent: ResolvedAgent, step: Step, prompt: string, cwd: string): string[] {
+	return agent.preset.buildArgv(promptContext(agent, step, prompt, cwd), agent.executable);
+}
+
+interface Pending {
+	/** The message, given the ids of the steps with this problem ("fixer" for plan.fixer). */
+	reason: (steps: string[]) => string;
+	fix: string;
+	file?: string;
+	line?: number;
+	steps: string[];
+}
+
+/**
+ * Every agent problem of a plan, before anything runs: unknown agent names, role files that
+ * cannot be read, CLIs missing from PATH. One issue per distinct problem, naming its steps.
+ * Steps already done are not checked (they will not run).
+ */
+export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions): Promise<PlanIssue[]> {
+	const problems = new Map<string, Pending>();
+	const note = (key: string, stepId: string, make: () => Omit<Pending, 'steps'>) => {
+		const entry = problems.get(key) ?? {...make(), steps: []};
+		if (!entry.steps.includes(stepId)) entry.steps.push(stepId);
+		problems.set(key, entry);
+	};
+	const found = new Map<string, Promise<string | null>>();
+	const onPath = (exe: string) => {
+		if (!found.has(exe)) found.set(exe, findOnPath(exe));
+		return found.get(exe)!;
+	};
+
+	const checks: Step[] = plan.phases.flatMap((phase) => phase.steps.filter((s) => !s.done));
+	if (plan.fixer) {
+		const phaseId = plan.phases[0]?.id ?? '';
+		checks.push({id: FIXER, title: 'fix forward', phaseId, agent: plan.fixer, files: [], depends_on: [], parallel: false, done: false});
+	}
+
+	for (const step of checks) {
+		let agent: ResolvedAgent;
+		try {
+			agent = await resolveAgent(step, plan, cwd, opts);
+		} catch (error) {
+			if (error instanceof AgentError && error.unknownName) {
+				const name = error.unknownName;
+				note(`unknown:${name}`, step.id, () => ({
+					reason: (steps) =>
+						`${namesText(steps)} agent "${name}", which is neither in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`,
+					fix: error.fix,
+				}));
+			} else if (error instanceof RoleFileError) {
+				note(`role:${error.message}`, step.id, () => ({
+					reason: (steps) => `${error.reason} (${neededBy(steps)})`,
+					fix: error.fix,
+					file: error.file,
+					line: error.line,
+				}));
+			} else if (error instanceof AgentError) {
+				note(`agent:${error.message}`, step.id, () => ({reason: () => error.reason, fix: error.fix}));
+			} else throw error;
+			continue;
+		}
+		const exe = agent.executable;
+		if (exe.includes('{') || (await onPath(exe))) continue;
+		note(`exe:${exe}`, step.id, () => missingExecutable(agent));
+	}
+
+	return [...problems.values()].map((p) => ({
+		severity: 'error' as const,
+		file: p.file ?? plan.source.path,
+		...(p.line ? {line: p.line} : {}),
+		message: p.reason(p.steps),
+		fix: p.fix,
+	}));
+}
+
+/** Pseudo step id under which plan.fixer is checked. */
+const FIXER = '\0fixer';
+
+function missingExecutable(agent: ResolvedAgent): Omit<Pending, 'steps'> {
+	const {executable: exe, name} = agent;
+	if (agent.spec.executable)
+		return {
+			reason: (steps) => `"${exe}" not found (agents.${name}.executable, ${neededBy(steps)})`,
+			fix: `fix the path or install the ${agent.preset.name} CLI`,
+		};
+	if (agent.preset.name === 'command')
+		return {
+			reason: (steps) => `"${exe}" not found on PATH (agents.${name}.command, ${neededBy(steps)})`,
+			fix: `install it or put its path in agents.${name}.command`,
+		};
+	if (agent.preset.name === 'shell')
+		return {reason: (steps) => `neither bash nor sh found on PATH (${neededBy(steps)})`, fix: 'install bash'};
+	return {
+		reason: (steps) => `${exe} CLI not found on PATH (${neededBy(steps)})`,
+		fix: `install it or set agents.${name}.executable`,
+	};
+}
+
+function idList(steps: string[]): string {
+	const ids = steps.filter((s) => s !== FIXER);
+	const parts = ids.length ? [ids.join(', ')] : [];
+	if (steps.includes(FIXER)) parts.push('the fixer');
+	return parts.join(' and ');
+}
+
+/** "step T004 names" / "steps T004, T005 name" / "the fixer names". */
+function namesText(steps: string[]): string {
+	const ids = steps.filter((s) => s !== FIXER);
+	if (ids.length === 0) return 'the fixer names';
+	const plural = steps.length > 1;
+	return `${ids.length > 1 ? 'steps' : 'step'} ${idList(steps)} ${plural ? 'name' : 'names'}`;
+}
+
+function neededBy(steps: string[]): string {
+	return `needed by ${idList(steps)}`;
+}
