@@ -1,0 +1,133 @@
+// Agent output reaches the store in batches, never line by line: one timer per flush window,
+// at most maxPending lines per step per window (the full text is in the step's log file).
+import {sanitizeLine} from '../agents/sanitize.js';
+
+export interface OutputBufferOptions {
+	/** Milliseconds between the first queued line and the flush (default 50). */
+	flushMs?: number;
+	/** Lines kept per step between two flushes (default 5,000); older ones are counted, not kept. */
+	maxPending?: number;
+	/** stepId → sanitized lines in arrival order; only steps with new lines appear. */
+	flush: (batch: Map<string, string[]>) => void;
+}
+
+interface Pending {
+	lines: string[];
+	dropped: number;
+}
+
+export function droppedLinesNotice(count: number): string {
+	return `… ${count} ${count === 1 ? 'line' : 'lines'} not shown (full output in the log)`;
+}
+
+export class OutputBuffer {
+	private readonly flushMs: number;
+	private readonly maxPending: number;
+	private readonly onFlush: OutputBufferOptions['flush'];
+	private pending = new Map<string, Pending>();
+	private timer: ReturnType<typeof setTimeout> | undefined;
+	private disposed = false;
+
+	constructor(opts: OutputBufferOptions) {
+		this.flushMs = opts.flushMs ?? 50;
+		this.maxPending = Math.max(1, opts.maxPending ?? 5000);
+		this.onFlush = opts.flush;
+	}
+
+	/** Sanitize and queue one raw line; the first line of a window schedules the flush. */
+	push(stepId: string, line: string): void {
+		if (this.disposed) return;
+		let queue = this.pending.get(stepId);
+		if (!queue) {
+			queue = {lines: [], dropped: 0};
+			this.pending.set(stepId, queue);
+		}
+		queue.lines.push(sanitizeLine(line));
+		// Trim in bulk once the queue is twice the cap: amortised O(1) per line, memory bounded.
+		if (queue.lines.length >= this.maxPending * 2) this.trim(queue);
+		if (this.timer === undefined) {
+			this.timer = setTimeout(() => {
+				this.timer = undefined;
+				this.flushNow();
+			}, this.flushMs);
+			(this.timer as {unref?: () => void}).unref?.();
+		}
+	}
+
+	/** Hand everything queued to flush now (one call, or none when nothing is queued). */
+	flushNow(): void {
+		if (this.timer !== undefined) {
+			clearTimeout(this.timer);
+			this.timer = undefined;
+		}
+		if (this.pending.size === 0) return;
+		const batch = new Map<string, string[]>();
+		for (const [stepId, queue] of this.pending) {
+			this.trim(queue);
+			batch.set(stepId, queue.dropped > 0 ? [droppedLinesNotice(queue.dropped), ...queue.lines] : queue.lines);
+		}
+		this.pending = new Map();
+		this.onFlush(batch);
+	}
+
+	/** Flush what is queued, stop the timer and ignore later pushes. */
+	dispose(): void {
+		if (this.disposed) return;
+		this.flushNow();
+		this.disposed = true;
+	}
+
+	private trim(queue: Pending): void {
+		const extra = queue.lines.length - this.maxPending;
+		if (extra <= 0) return;
+		queue.lines = queue.lines.slice(extra);
+		queue.dropped += extra;
+	}
+}
+
+/** The last `cap` lines of a stream, for the store: bounded memory, O(1) per line. */
+export class RingLines {
+	private readonly buffer: string[];
+	private start = 0;
+	private size = 0;
+	private pushed = 0;
+
+	constructor(private readonly cap: number) {
+		if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`RingLines capacity must be a positive integer, got ${cap}`);
+		this.buffer = new Array<string>(cap);
+	}
+
+	push(lines: string[]): void {
+		this.pushed += lines.length;
+		// Only the last `cap` of a big batch can survive.
+		const from = Math.max(0, lines.length - this.cap);
+		for (let i = from; i < lines.length; i++) {
+			const end = (this.start + this.size) % this.cap;
+			this.buffer[end] = lines[i];
+			if (this.size < this.cap) this.size++;
+			else this.start = (this.start + 1) % this.cap;
+		}
+	}
+
+	/** The kept lines, oldest first (a new array). */
+	toArray(): string[] {
+		const out = new Array<string>(this.size);
+		for (let i = 0; i < this.size; i++) out[i] = this.buffer[(this.start + i) % this.cap];
+		return out;
+	}
+
+	clear(): void {
+		this.start = 0;
+		this.size = 0;
+	}
+
+	/** Lines ever pushed (kept or not). */
+	get total(): number {
+		return this.pushed;
+	}
+
+	/** Lines kept now (≤ cap). */
+	get length(): number {
+		return this.size;
+	}
+}
