@@ -1,0 +1,270 @@
+import type {Plan, Step} from '../types.js';
+import {FileIndex, fileEntry, filesOverlap} from './file-overlap.js';
+
+export {filesOverlap} from './file-overlap.js';
+
+// Dependencies and execution order.
+//
+// Phases run one after another (a phase starts after the previous phase's gate), so ordering
+// and batching only ever happen inside a phase. Dependencies on steps of earlier phases are
+// satisfied by then; validation rejects dependencies on later phases.
+
+/**
+ * Every step's dependencies. A step that gives none (empty `depends_on`) gets the default:
+ * - a parallel step depends on the last non-parallel step before it in its phase;
+ * - a non-parallel step depends on the previous step and on every parallel step since the last
+ *   non-parallel one, so it waits for a whole parallel batch;
+ * - the first step of a phase depends on nothing.
+ */
+export function effectiveDeps(plan: Plan): Map<string, string[]> {
+	const deps = new Map<string, string[]>();
+	for (const phase of plan.phases) {
+		let lastSerial: string | undefined;
+		let parallelSince: string[] = [];
+		for (const step of phase.steps) {
+			if (deps.has(step.id)) continue; // duplicate id: validation reports it, the first one wins
+			if (step.depends_on.length > 0) deps.set(step.id, [...new Set(step.depends_on)]);
+			else if (step.parallel) deps.set(step.id, lastSerial ? [lastSerial] : []);
+			else if (parallelSince.length > 0) deps.set(step.id, [...parallelSince]);
+			else deps.set(step.id, lastSerial ? [lastSerial] : []);
+
+			if (step.parallel) parallelSince.push(step.id);
+			else {
+				lastSerial = step.id;
+				parallelSince = [];
+			}
+		}
+	}
+	return deps;
+}
+
+/**
+ * A dependency cycle as a path of ids, "depends on" from each to the next, the first id repeated
+ * at the end (`['T003', 'T005', 'T003']`); null when there is none. Unknown ids are ignored.
+ */
+export function findCycle(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): string[] | null {
+	const WHITE = 0;
+	const GREY = 1;
+	const BLACK = 2;
+	const color = new Map<string, number>();
+	for (const id of deps.keys()) color.set(id, WHITE);
+
+	for (const root of deps.keys()) {
+		if (color.get(root) !== WHITE) continue;
+		// Iterative DFS: the stack holds [id, index of the next dependency to visit].
+		const stack: Array<[string, number]> = [[root, 0]];
+		color.set(root, GREY);
+		while (stack.length > 0) {
+			const top = stack[stack.length - 1];
+			const list = deps.get(top[0]) ?? [];
+			if (top[1] >= list.length) {
+				color.set(top[0], BLACK);
+				stack.pop();
+				continue;
+			}
+			const next = list[top[1]++];
+			const c = color.get(next);
+			if (c === undefined || c === BLACK) continue;
+			if (c === GREY) {
+				const from = stack.findIndex(([id]) => id === next);
+				return [...stack.slice(from).map(([id]) => id), next];
+			}
+			color.set(next, GREY);
+			stack.push([next, 0]);
+		}
+	}
+	return null;
+}
+
+/** A binary min-heap of numbers (plan positions), for a stable topological order. */
+class MinHeap {
+	private readonly a: number[] = [];
+	get size(): number {
+		return this.a.length;
+	}
+	push(v: number): void {
+		const a = this.a;
+		a.push(v);
+		let i = a.length - 1;
+		while (i > 0) {
+			const p = (i - 1) >> 1;
+			if (a[p] <= v) break;
+			a[i] = a[p];
+			i = p;
+		}
+		a[i] = v;
+	}
+	pop(): number {
+		const a = this.a;
+		const top = a[0];
+		const last = a.pop()!;
+		if (a.length > 0) {
+			let i = 0;
+			for (;;) {
+				const l = 2 * i + 1;
+				if (l >= a.length) break;
+				const r = l + 1;
+				const c = r < a.length && a[r] < a[l] ? r : l;
+				if (a[c] >= last) break;
+				a[i] = a[c];
+				i = c;
+			}
+			a[i] = last;
+		}
+		return top;
+	}
+}
+
+/**
+ * The steps of one phase in a stable topological order: a step comes after its dependencies
+ * inside the phase, otherwise plan order. Steps caught in a cycle (validation rejects those)
+ * are appended in plan order so the result always holds every step once.
+ */
+export function phaseOrder(steps: Step[], deps: Map<string, string[]>): Step[] {
+	const index = new Map<string, number>();
+	steps.forEach((s, i) => {
+		if (!index.has(s.id)) index.set(s.id, i);
+	});
+	const indegree = new Array<number>(steps.length).fill(0);
+	const dependents: number[][] = steps.map(() => []);
+	steps.forEach((s, i) => {
+		if (index.get(s.id) !== i) return; // duplicate id
+		for (const d of new Set(deps.get(s.id) ?? [])) {
+			const j = index.get(d);
+			if (j === undefined || j === i) continue; // outside the phase, or a self-cycle
+			indegree[i]++;
+			dependents[j].push(i);
+		}
+	});
+	const heap = new MinHeap();
+	indegree.forEach((n, i) => {
+		if (n === 0) heap.push(i);
+	});
+	const placed = new Array<boolean>(steps.length).fill(false);
+	const out: Step[] = [];
+	while (heap.size > 0) {
+		const i = heap.pop();
+		placed[i] = true;
+		out.push(steps[i]);
+		for (const j of dependents[i]) if (--indegree[j] === 0) heap.push(j);
+	}
+	if (out.length < steps.length) steps.forEach((s, i) => placed[i] || out.push(s));
+	return out;
+}
+
+/**
+ * Batches in execution order, phase by phase. Consecutive steps (in the phase's topological
+ * order) that are all parallel, do not depend on each other and declare disjoint files share
+ * a batch of at most `maxParallel` steps (default: unlimited); every other step is a batch
+ * of one. Done steps are included: the engine skips them.
+ */
+export function executionBatches(plan: Plan, opts: {maxParallel?: number} = {}): string[][] {
+	const max = opts.maxParallel && opts.maxParallel > 0 ? opts.maxParallel : Infinity;
+	const deps = effectiveDeps(plan);
+	const batches: string[][] = [];
+	for (const phase of plan.phases) {
+		let batch: string[] = [];
+		let members = new Set<string>();
+		let files = new FileIndex();
+		const flush = () => {
+			if (batch.length > 0) batches.push(batch);
+			batch = [];
+			members = new Set();
+			files = new FileIndex();
+		};
+		for (const step of phaseOrder(phase.steps, deps)) {
+			const canJoin =
+				step.parallel &&
+				batch.length > 0 &&
+				batch.length < max &&
+				!(deps.get(step.id) ?? []).some((d) => members.has(d)) &&
+				!files.overlapsAny(step.files);
+			if (!canJoin) flush();
+			batch.push(step.id);
+			members.add(step.id);
+			files.add(step.id, step.files);
+			if (!step.parallel) flush();
+		}
+		flush();
+	}
+	return batches;
+}
+
+/**
+ * Pairs of parallel steps that would share a batch (consecutive in order, parallel, no
+ * dependency between them) but declare overlapping files. The scheduler runs them one after
+ * the other; validation reports them because the plan says they may run together.
+ */
+export function parallelFileConflicts(plan: Plan): Array<{step: string; other: string; files: string[]}> {
+	const deps = effectiveDeps(plan);
+	const out: Array<{step: string; other: string; files: string[]}> = [];
+	for (const phase of plan.phases) {
+		let members = new Set<string>();
+		let files = new FileIndex();
+		for (const step of phaseOrder(phase.steps, deps)) {
+			const dependsOnGroup = (deps.get(step.id) ?? []).some((d) => members.has(d));
+			if (!step.parallel || dependsOnGroup) {
+				members = new Set();
+				files = new FileIndex();
+			}
+			if (!step.parallel) continue;
+			const byOther = new Map<string, string[]>();
+			for (const f of step.files) {
+				for (const hit of files.hits(f)) {
+					if (hit.owner === step.id) continue;
+					const list = byOther.get(hit.owner) ?? [];
+					if (!list.includes(f)) list.push(f);
+					byOther.set(hit.owner, list);
+				}
+			}
+			for (const [other, shared] of byOther) out.push({step: step.id, other, files: shared});
+			members.add(step.id);
+			files.add(step.id, step.files);
+		}
+	}
+	return out;
+}
+
+/**
+ * Files (or globs) declared by more than one step, in order of first declaration, each with
+ * the steps (plan order) whose declarations overlap it.
+ */
+export function sharedFiles(plan: Plan): Array<{file: string; steps: string[]}> {
+	const steps = plan.phases.flatMap((p) => p.steps);
+	const order = new Map<string, number>();
+	steps.forEach((s, i) => order.has(s.id) || order.set(s.id, i));
+
+	const index = new FileIndex();
+	const groups = new Map<string, Set<string>>(); // normalised entry → steps
+	const firstRaw = new Map<string, string>();
+	for (const step of steps) {
+		for (const raw of step.files) {
+			const norm = fileEntry(raw).norm;
+			if (!firstRaw.has(norm)) firstRaw.set(norm, raw);
+			// Everything declared so far that overlaps this entry joins both groups.
+			for (const hit of index.hits(raw)) {
+				if (hit.owner === step.id) continue;
+				const key = overlapKey(fileEntry(hit.file).norm, norm);
+				let set = groups.get(key);
+				if (!set) groups.set(key, (set = new Set()));
+				set.add(hit.owner).add(step.id);
+			}
+		}
+		index.add(step.id, step.files);
+	}
+	const out: Array<{file: string; steps: string[]}> = [];
+	for (const [key, set] of groups) {
+		out.push({file: firstRaw.get(key) ?? key, steps: [...set].sort((a, b) => order.get(a)! - order.get(b)!)});
+	}
+	return out;
+}
+
+/** Which of two overlapping entries names the shared thing: the glob or the enclosing folder. */
+function overlapKey(a: string, b: string): string {
+	if (a === b) return a;
+	const ea = fileEntry(a);
+	const eb = fileEntry(b);
+	if (ea.isGlob !== eb.isGlob) return ea.isGlob ? a : b;
+	if (!ea.isGlob) return a.length <= b.length ? a : b; // the folder
+	return a;
+}
