@@ -33,12 +33,26 @@ export class AiderParser extends PlainTextParser {
 	private outputTokens?: number;
 	private messageCost?: number;
 	private sessionCost?: number;
+	/** Inside a SEARCH/REPLACE edit block: code, not the answer. */
+	private inEdit = false;
 
 	constructor() {
-		super(5, true);
+		super(3, true);
 	}
 
+	/** The summary is aider's last prose: edit blocks and bookkeeping lines are left out. */
 	protected override remember(line: string): boolean {
+		if (/^<{5,9} SEARCH/.test(line)) {
+			this.inEdit = true;
+			// The line before an edit block is the file's name, not prose.
+			const previous = this.last.at(-1);
+			if (previous && !/\s/.test(previous)) this.last.pop();
+		}
+		if (this.inEdit) {
+			if (/^>{5,9} REPLACE/.test(line)) this.inEdit = false;
+			return false;
+		}
+		if (/^(?:Applied edit to|Commit [0-9a-f]{6,}|```)/.test(line)) return false;
 		const tokens = TOKENS.exec(line);
 		if (!tokens) return true;
 		this.inputTokens = (this.inputTokens ?? 0) + count(tokens[1], tokens[2]);

@@ -3,7 +3,7 @@ import type {AgentSummary} from '../../types.js';
 import type {StreamParser} from '../preset.js';
 
 export class PlainTextParser implements StreamParser {
-	private last: string[] = [];
+	protected last: string[] = [];
 
 	/** @param keepLast how many non-empty lines make the summary text */
 	constructor(
