@@ -179,7 +179,7 @@ function coerceTextScalars(doc: Document): void {
 		if (isMap(node)) {
 			for (const pair of node.items) {
 				const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
-				if (isScalar(pair.value) && k && (TEXT_KEYS.has(k) || key === 'env')) toText(pair.value);
+				if (isScalar(pair.value) && k && (TEXT_KEYS.has(k) || TEXT_LIST_KEYS.has(k) || key === 'env')) toText(pair.value);
 				else visit(pair.value, k);
 			}
 		} else if (isSeq(node)) {
