@@ -62,7 +62,7 @@ export function parseRoleFile(text: string, file: string): RoleFile {
 }
 
 function parseFrontMatter(front: string[], file: string): {data: Record<string, unknown>; warning?: string} {
-	const doc = parseDocument(front.join('\n'), {prettyErrors: false});
+	const doc = parseDocument(front.join('\n'));
 	if (doc.errors.length === 0) {
 		const value: unknown = doc.toJS();
 		if (value === null || value === undefined) return {data: {}};
