@@ -160,4 +160,10 @@ export function killAllGroups(signal?: NodeJS.Signals, graceMs = 300): void {
 		alive = alive.filter((pid) => isGroupAlive(pid));
 	}
 	for (const pid of alive) killGroup(pid, 'SIGKILL');
+	// SIGKILL is not instant either: give the kernel a moment so callers see the groups gone.
+	const killedBy = Date.now() + 100;
+	while (alive.length > 0 && Date.now() < killedBy) {
+		sleepSync(5);
+		alive = alive.filter((pid) => isGroupAlive(pid));
+	}
 }

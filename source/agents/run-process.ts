@@ -209,10 +209,22 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		};
 	};
 	const splitters = {stdout: new LineSplitter(lineHandler('stdout')), stderr: new LineSplitter(lineHandler('stderr'))};
+	// Chunks that arrive in one turn of the event loop go to the log in one write.
+	let logQueue: Buffer[] = [];
+	let logFlush: NodeJS.Immediate | undefined;
+	const flushLog = () => {
+		logFlush = undefined;
+		if (logQueue.length === 0) return;
+		log?.write(logQueue.length === 1 ? logQueue[0] : Buffer.concat(logQueue));
+		logQueue = [];
+	};
 	const onData = (splitter: LineSplitter) => (chunk: Buffer) => {
 		bytes += chunk.length;
 		lastOutput = Date.now();
-		log?.write(chunk);
+		if (log) {
+			logQueue.push(chunk);
+			logFlush ??= setImmediate(flushLog);
+		}
 		splitter.push(chunk);
 	};
 	child.stdout?.on('data', onData(splitters.stdout));
@@ -235,6 +247,8 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	}
 	const onAbort = () => stop('aborted', 'aborted');
 	opts.signal?.addEventListener('abort', onAbort, {once: true});
+	// Aborted while the log was being opened: the listener above will never fire.
+	if (opts.signal?.aborted) onAbort();
 
 	try {
 		opts.onSpawn?.(pid);
@@ -277,6 +291,8 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	clearTimeout(killTimer);
 	unregisterGroup(pid);
 	await settled;
+	clearImmediate(logFlush);
+	flushLog();
 	await closeLog(log);
 
 	if (outcome === 'exited') {

@@ -75,9 +75,11 @@ function expandTabs(text: string): string {
 	return out;
 }
 
+const C1_INTRODUCER = /[\x90-\x9f]/;
+
 /** Every escape sequence removed (colours too); plain characters, tabs and newlines kept. */
 export function stripAnsi(s: string): string {
-	if (!s.includes('\x1b') && !/[\x90-\x9f]/.test(s)) return s;
+	if (!s.includes('\x1b') && !C1_INTRODUCER.test(s)) return s;
 	return s.replace(ANSI, '');
 }
 

@@ -221,11 +221,11 @@ describe('runProcess: stopping kills the whole group', () => {
 	});
 
 	it('stall is measured from the last output, not from the start', async () => {
-		// Prints every 100 ms for 0.8 s: never silent for 300 ms, so it is not stalled.
+		// Prints every 100 ms for 0.8 s: never silent for 500 ms, so it is not stalled.
 		const result = await runProcess({
 			argv: ['bash', '-c', 'for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 0.1; done'],
 			cwd: tmp,
-			stallMs: 300,
+			stallMs: 500,
 		});
 		expect(result).toMatchObject({outcome: 'exited', exitCode: 0, lines: 8});
 	});
@@ -256,6 +256,19 @@ describe('runProcess: stopping kills the whole group', () => {
 		const result = await runProcess({argv: ['true'], cwd: tmp, signal: controller.signal, onSpawn: () => (spawned = true)});
 		expect(result.outcome).toBe('aborted');
 		expect(spawned).toBe(false);
+	});
+
+	it('an abort that comes while the log file is being opened still stops the run', async () => {
+		const controller = new AbortController();
+		const promise = runProcess({
+			argv: ['sleep', '100'],
+			cwd: tmp,
+			logPath: path.join(tmp, 'abort-early', 'x.log'),
+			signal: controller.signal,
+			timeoutMs: 3000,
+		});
+		controller.abort();
+		expect((await promise).outcome).toBe('aborted');
 	});
 
 	it('SIGKILL follows SIGTERM after the grace period when SIGTERM is ignored', async () => {
@@ -340,6 +353,27 @@ describe('runProcess: volume and bytes', () => {
 		expect(log.split('\n').length - 1).toBe(200_000);
 		expect(log.endsWith('line 200000\r\n')).toBe(true);
 		expect(elapsed).toBeLessThan(10_000);
+	});
+
+	it('a producer that writes one line per write (many small chunks) loses nothing', async () => {
+		const logPath = path.join(tmp, 'flood-lines.log');
+		let count = 0;
+		let outOfOrder = 0;
+		const result = await runProcess({
+			argv: [node, fixture('flood-lines.mjs'), '50000'],
+			cwd: tmp,
+			logPath,
+			onLine: (line) => {
+				count++;
+				if (line !== `line ${count}`) outOfOrder++;
+			},
+		});
+		expect(result).toMatchObject({outcome: 'exited', exitCode: 0, lines: 50_000});
+		expect(count).toBe(50_000);
+		expect(outOfOrder).toBe(0);
+		const log = fs.readFileSync(logPath, 'utf8');
+		expect(log.split('\n').length - 1).toBe(50_000);
+		expect(result.bytes).toBe(Buffer.byteLength(log));
 	});
 
 	it('invalid UTF-8 and escape sequences: raw lines as printed, sanitized lines inert', async () => {
