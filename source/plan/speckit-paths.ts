@@ -1,0 +1,225 @@
+// File paths named in a spec-kit task description ("Create User model in src/models/user.py").
+// They become step.files: the engine checks them against what a step changed before it ticks the
+// task, so a false positive (a library name, an API route, a spec document the task only reads)
+// costs more than a miss. The rules below favour precision.
+
+const KNOWN_EXTENSIONS = new Set(
+	(
+		'ts tsx mts cts js jsx mjs cjs json jsonc json5 yaml yml toml ini cfg conf properties md mdx txt rst adoc ' +
+		'py pyi pyx ipynb rb erb rake gemspec go mod sum rs java kt kts scala groovy gradle swift m mm h hh hpp hxx ' +
+		'c cc cpp cxx cs csproj fsproj vbproj sln fs fsx vb php pl pm sh bash zsh fish ps1 psm1 bat cmd sql prisma ' +
+		'graphql gql proto thrift avsc html htm css scss sass less styl vue svelte astro xml xsd xsl plist strings ' +
+		'stringsdict xib storyboard entitlements xcconfig pbxproj dart lua r jl ex exs erl hrl hs elm ml mli clj cljs ' +
+		'zig nim tf tfvars hcl nix csv tsv svg png jpg jpeg gif ico webp pdf lock dockerfile tmpl tpl hbs ejs pug njk ' +
+		'j2 jinja twig liquid cshtml razor cmake mk make bzl bazel sol move wasm wat ipynb snap feature spec'
+	).split(' '),
+);
+
+/** Types that are named as ".zip" in prose but are never source files. */
+const FILE_TYPES = new Set('zip tar gz tgz bz2 xz 7z rar exe dll so dylib dmg deb rpm msi apk ipa jar war whl app bin'.split(' '));
+
+/** Build files written without an extension. */
+const BARE_FILE_NAMES = new Set([
+	'Makefile',
+	'Dockerfile',
+	'Containerfile',
+	'Gemfile',
+	'Rakefile',
+	'Procfile',
+	'Jenkinsfile',
+	'Vagrantfile',
+	'Justfile',
+	'Podfile',
+	'Brewfile',
+	'Cartfile',
+	'CODEOWNERS',
+]);
+
+/** The feature's own spec-kit documents: tasks read them, they do not change them. */
+const FEATURE_DOCUMENTS = new Set([
+	'spec.md',
+	'plan.md',
+	'tasks.md',
+	'data-model.md',
+	'research.md',
+	'quickstart.md',
+	'constitution.md',
+	'checklist.md',
+]);
+
+/**
+ * A spec-kit document (or any bare *.md) after one of these words is a source the task reads,
+ * not a file it changes: "per cli-interface.md", "from contracts/types.ts", "based on plan.md".
+ */
+const REFERENCE_WORDS = new Set(['per', 'from', 'see', 'using', 'following']);
+const REFERENCE_PAIRS = new Set(['according to', 'based on']);
+const LIST_WORDS = new Set(['and', 'or', '&', '+']);
+
+/** `dir/` → `dir/**` so the entry means "anything under it" for overlap and scope checks. */
+function asDirectoryGlob(p: string): string {
+	return `${p.replace(/\/+$/, '')}/**`;
+}
+
+function stripPunctuation(raw: string): string {
+	if (/^[\w/][\s\S]*[\w/]$/.test(raw) && raw.length > 1) return raw;
+	let token = raw;
+	for (let pass = 0; pass < 3; pass++) {
+		const before = token;
+		let start = 0;
+		let end = token.length;
+		// Leading "(", quotes; "[" or "{" only when nothing inside closes it ("[id]/page.tsx" keeps it).
+		while (start < end) {
+			const ch = token[start]!;
+			if ('("\'`<'.includes(ch)) start++;
+			else if ((ch === '[' && !token.includes(']', start)) || (ch === '{' && !token.includes('}', start))) start++;
+			else break;
+		}
+		// Trailing punctuation; a closer stays when it closes an opener of the token ("app/[id]").
+		while (end > start) {
+			const ch = token[end - 1]!;
+			if (')]}'.includes(ch)) {
+				const open = ch === ')' ? '(' : ch === ']' ? '[' : '{';
+				const body = token.slice(start, end - 1);
+				if (count(body, open) > count(body, ch)) break;
+				end--;
+			} else if ('"\'`>,.;:!?'.includes(ch)) end--;
+			else break;
+		}
+		token = token.slice(start, end);
+		// Emphasis only in pairs, so "__init__.py" keeps its underscores: **src/a.ts**, _b.md_.
+		while (token.length > 2 && (token[0] === '*' || token[0] === '_') && token[token.length - 1] === token[0]) {
+			const ch = token[0];
+			let n = 0;
+			while (n < token.length && token[n] === ch && token[token.length - 1 - n] === ch) n++;
+			token = token.slice(n, token.length - n);
+		}
+		if (token === before) break;
+	}
+	return token;
+}
+
+function count(s: string, ch: string): number {
+	let n = 0;
+	for (let i = 0; i < s.length; i++) if (s[i] === ch) n++;
+	return n;
+}
+
+function extensionOf(name: string): string | undefined {
+	const dot = name.lastIndexOf('.');
+	if (dot <= 0 || dot === name.length - 1) return undefined;
+	return name.slice(dot + 1).toLowerCase();
+}
+
+/**
+ * Decide whether one token (punctuation already stripped) is a repository path.
+ * Returns the normalised path, or undefined.
+ */
+export function pathFromToken(token: string, quoted: boolean): string | undefined {
+	if (token.length < 2 || token.length > 300) return undefined;
+	// URLs, e-mail, npm scopes/versions, env assignments, Rust paths, shell variables, absolute paths
+	// (an API route like "/api/users" or a machine path like "/Users/x" is not a repository file).
+	if (/:\/\/|^www\.|@|=|::|^\$|^~|^\/|\\|^-|\s|^\.\.?$/.test(token)) return undefined;
+	if (/[:|<>"'`,;]/.test(token)) return undefined;
+	let p = token.replace(/^\.\//, '');
+	const slash = p.indexOf('/');
+	const base = p.slice(p.lastIndexOf('/') + 1);
+	if (slash !== -1) {
+		// A host name as the first segment: github.com/x/y
+		const first = p.slice(0, slash);
+		if (/^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|app|gov|edu|co|ai)$/i.test(first)) return undefined;
+		if (base === '') return p.length > 1 ? asDirectoryGlob(p) : undefined;
+	}
+	// The feature's documents (bare "plan.md", or under specs/) are read, not changed.
+	if (FEATURE_DOCUMENTS.has(base) && (slash === -1 || p.startsWith('specs/'))) return undefined;
+	if (BARE_FILE_NAMES.has(base)) return p;
+	// Dotfiles: .gitignore, .env.example, .eslintrc.json (".NET" is not one).
+	if (/^\.[a-z][\w.-]*$/.test(base)) {
+		// ".sh files", ".zip archives": a file type, not a file.
+		const type = base.slice(1).toLowerCase();
+		return slash === -1 && (KNOWN_EXTENSIONS.has(type) || FILE_TYPES.has(type)) ? undefined : p;
+	}
+	const ext = extensionOf(base);
+	if (ext && KNOWN_EXTENSIONS.has(ext)) {
+		// "Node.js", "Next.js", "Dexie.js": library names, not files (a component would be .jsx/.tsx or have a folder).
+		if (slash === -1 && ext === 'js' && /^[A-Z][A-Za-z0-9]*\.js$/.test(base)) return undefined;
+		if (!/^[\w.*?{}\[\]+-]+$/.test(base)) return undefined;
+		return p;
+	}
+	// A quoted path without an extension ("`cmd/autospec`") is still a path when it has a folder
+	// and every segment looks like a file name; unquoted "Folder/File" or "start/stop" is prose.
+	if (quoted && slash !== -1 && p.split('/').every((s) => /^[\w.*{}\[\]-]+$/.test(s))) return p;
+	return undefined;
+}
+
+/**
+ * Paths named in a task description, in order of appearance, without duplicates.
+ * A bare file name that continues a comma list after a path with a folder inherits that folder:
+ * "src/models/Folder.ts, Project.ts" → src/models/Folder.ts, src/models/Project.ts.
+ */
+export function extractPaths(text: string): string[] {
+	const found: string[] = [];
+	const seen = new Set<string>();
+	let prevDir: string | undefined;
+	let prevEndsList = false;
+	let prevWord = '';
+	// After "per", "from", … until a word other than a path or "and"/"or": "per a.md and b.md".
+	let referring = false;
+	const consider = (raw: string, token: string, quoted: boolean) => {
+		const word = token.length <= 9 ? token.toLowerCase() : '';
+		const fileish = token.includes('.') || token.includes('/') || BARE_FILE_NAMES.has(token);
+		let p = fileish ? pathFromToken(token, quoted) : undefined;
+		if (p && referring && (p.startsWith('contracts/') || FEATURE_DOCUMENTS.has(basename(p)) || /^[^/]+\.md$/i.test(p))) {
+			p = undefined;
+		} else if (p) {
+			if (!p.includes('/') && prevEndsList && prevDir) p = prevDir + p;
+			if (!seen.has(p)) {
+				seen.add(p);
+				found.push(p);
+			}
+			const slash = p.lastIndexOf('/');
+			if (slash !== -1 && !p.endsWith('/**')) prevDir = p.slice(0, slash + 1);
+		} else {
+			prevDir = undefined;
+		}
+		if (REFERENCE_WORDS.has(word) || REFERENCE_PAIRS.has(`${prevWord} ${word}`)) referring = true;
+		else if (!LIST_WORDS.has(word) && !(fileish && token.length <= 300 && /^[\w.-]+(?:\/[\w.-]*)*\.\w+$/.test(token))) referring = false;
+		prevEndsList = raw.endsWith(',');
+		prevWord = word;
+	};
+	// One left-to-right scan over code spans and runs of printable ASCII (so CJK text around a
+	// path, "在src/db/schema.ts中", splits cleanly). A code span with spaces is a command, not a path.
+	const tokenRe = /`([^`\n]*)`|[\x21-\x7e]+/g;
+	let m: RegExpExecArray | null;
+	while ((m = tokenRe.exec(text))) {
+		if (m[1] !== undefined) {
+			const inner = m[1].trim();
+			if (/\s/.test(inner) || inner === '') {
+				prevDir = undefined;
+				prevEndsList = false;
+				referring = false;
+				prevWord = '';
+			} else {
+				const after = text[m.index + m[0].length];
+				consider(after === ',' ? `${inner},` : inner, inner, true);
+			}
+			continue;
+		}
+		const raw = m[0];
+		if (raw.length > 12 && !raw.includes('.') && !raw.includes('/')) {
+			// Fast path: a long plain word is neither a path nor a reference word.
+			prevDir = undefined;
+			referring = false;
+			prevEndsList = false;
+			prevWord = '';
+			continue;
+		}
+		consider(raw, stripPunctuation(raw), false);
+	}
+	// "Enhance browser.py in EXPERIMENTAL/corelib/browser.py": the bare name is the same file.
+	const withFolder = new Set(found.filter((p) => p.includes('/')).map(basename));
+	return found.filter((p) => p.includes('/') || !withFolder.has(p));
+}
+
+function basename(p: string): string {
+	return p.slice(p.lastIndexOf('/') + 1);
+}
