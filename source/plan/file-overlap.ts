@@ -27,6 +27,8 @@ export interface FileEntry {
 const entryCache = new Map<string, FileEntry>();
 
 export function fileEntry(raw: string): FileEntry {
+	// Fast path for the common case, a plain relative path: no parsing needed.
+	if (isPlain(raw)) return {raw, norm: raw, isGlob: false, base: raw};
 	const cached = entryCache.get(raw);
 	if (cached) return cached;
 	let norm = raw.trim().replace(/\\/g, '/');
@@ -37,9 +39,51 @@ export function fileEntry(raw: string): FileEntry {
 	const entry: FileEntry = scan.isGlob
 		? {raw, norm, isGlob: true, base: scan.base, match: picomatch(norm, MATCH_OPTIONS)}
 		: {raw, norm, isGlob: false, base: norm};
-	if (entryCache.size > 50_000) entryCache.clear();
-	entryCache.set(raw, entry);
+	remember(raw, entry);
 	return entry;
+}
+
+/**
+ * A plain relative path needs no normalising or glob parsing: no glob or escape characters,
+ * no `./`, `//`, `/.` or trailing `/`, no surrounding spaces. One pass over the characters.
+ */
+export function isPlain(raw: string): boolean {
+	const n = raw.length;
+	if (n === 0) return false;
+	let prev = 47; // as if preceded by '/': catches a leading '.'
+	for (let i = 0; i < n; i++) {
+		const c = raw.charCodeAt(i);
+		switch (c) {
+			case 42: // *
+			case 63: // ?
+			case 91: // [
+			case 93: // ]
+			case 123: // {
+			case 125: // }
+			case 40: // (
+			case 41: // )
+			case 33: // !
+			case 43: // +
+			case 64: // @
+			case 92: // backslash
+				return false;
+			case 46: // .
+				if (prev === 47) return false;
+				break;
+			case 47: // /
+				if (prev === 47) return false;
+				break;
+			default:
+				if (c <= 32) return false;
+		}
+		prev = c;
+	}
+	return prev !== 47;
+}
+
+function remember(raw: string, entry: FileEntry): void {
+	if (entryCache.size >= 100_000) entryCache.clear();
+	entryCache.set(raw, entry);
 }
 
 function isInside(child: string, parent: string): boolean {
@@ -65,25 +109,26 @@ export function filesOverlap(a: string[], b: string[]): string[] {
 	return out;
 }
 
-function ancestors(p: string): string[] {
-	const out: string[] = [];
+/** Calls `fn` with each folder above `p`, nearest first (`a/b/c` → `a/b`, `a`). */
+function eachAncestor(p: string, fn: (dir: string) => void): void {
 	let i = p.lastIndexOf('/');
 	while (i > 0) {
-		out.push(p.slice(0, i));
+		fn(p.slice(0, i));
 		i = p.lastIndexOf('/', i - 1);
 	}
-	return out;
 }
 
 /**
  * The files declared by a growing set of steps, answering "which of them does this entry overlap?"
- * without comparing against every entry: literals are found by exact path and folder, globs
- * are compared against the literals under their prefix and against the (usually few) other globs.
+ * without comparing against every entry in the common case (plain paths): literals are found by
+ * exact path and by their folders. Only a declared folder that holds other declarations, or a glob,
+ * falls back to scanning the literals, and globs are compared with the (usually few) other globs.
  */
 export class FileIndex {
-	private readonly literals = new Map<string, Set<string>>();
-	/** folder → literals declared inside it (any depth). */
-	private readonly under = new Map<string, Set<string>>();
+	/** literal → its owners (one owner is stored as the string itself: it is by far the common case). */
+	private readonly literals = new Map<string, string | string[]>();
+	/** Every folder above a declared literal. */
+	private readonly dirs = new Set<string>();
 	private readonly globs: Array<{entry: FileEntry; owner: string}> = [];
 
 	add(owner: string, files: string[]): void {
@@ -93,17 +138,20 @@ export class FileIndex {
 				this.globs.push({entry: e, owner});
 				continue;
 			}
-			let owners = this.literals.get(e.norm);
-			if (!owners) {
-				owners = new Set();
-				this.literals.set(e.norm, owners);
-				for (const dir of ancestors(e.norm)) {
-					let set = this.under.get(dir);
-					if (!set) this.under.set(dir, (set = new Set()));
-					set.add(e.norm);
+			const owners = this.literals.get(e.norm);
+			if (owners === undefined) {
+				this.literals.set(e.norm, owner);
+				// Folders above it; stop at the first one already known (its parents are too).
+				let i = e.norm.lastIndexOf('/');
+				while (i > 0) {
+					const dir = e.norm.slice(0, i);
+					if (this.dirs.has(dir)) break;
+					this.dirs.add(dir);
+					i = e.norm.lastIndexOf('/', i - 1);
 				}
-			}
-			owners.add(owner);
+			} else if (typeof owners === 'string') {
+				if (owners !== owner) this.literals.set(e.norm, [owners, owner]);
+			} else if (!owners.includes(owner)) owners.push(owner);
 		}
 	}
 
@@ -112,19 +160,22 @@ export class FileIndex {
 		const e = fileEntry(raw);
 		const out: Array<{owner: string; file: string}> = [];
 		const addLiteral = (lit: string) => {
-			for (const owner of this.literals.get(lit) ?? []) out.push({owner, file: lit});
+			const owners = this.literals.get(lit);
+			if (owners === undefined) return;
+			if (typeof owners === 'string') out.push({owner: owners, file: lit});
+			else for (const owner of owners) out.push({owner, file: lit});
 		};
 		if (!e.isGlob) {
 			addLiteral(e.norm);
-			for (const dir of ancestors(e.norm)) addLiteral(dir);
-			for (const lit of this.under.get(e.norm) ?? []) addLiteral(lit);
+			eachAncestor(e.norm, addLiteral);
+			// A declared folder: every literal inside it.
+			if (this.dirs.has(e.norm)) for (const lit of this.literals.keys()) if (isInside(lit, e.norm) && lit !== e.norm) addLiteral(lit);
 		} else {
-			const candidates = e.base === '' ? this.literals.keys() : (this.under.get(e.base) ?? []);
-			for (const lit of candidates) if (e.match!(lit)) addLiteral(lit);
+			if (e.base === '' || this.dirs.has(e.base)) for (const lit of this.literals.keys()) if (e.match!(lit)) addLiteral(lit);
 			// A literal folder that holds the glob's prefix (`src` vs `src/api/*.ts`).
 			if (e.base !== '') {
 				addLiteral(e.base);
-				for (const dir of ancestors(e.base)) addLiteral(dir);
+				eachAncestor(e.base, addLiteral);
 			}
 		}
 		for (const g of this.globs) if (entriesOverlap(e, g.entry)) out.push({owner: g.owner, file: g.entry.raw});
@@ -132,6 +183,19 @@ export class FileIndex {
 	}
 
 	overlapsAny(files: string[]): boolean {
-		return files.some((f) => this.hits(f).length > 0);
+		for (const raw of files) {
+			if (isPlain(raw) && this.globs.length === 0 && !this.dirs.has(raw)) {
+				// The common case without allocations: the path itself or a folder above it.
+				if (this.literals.has(raw)) return true;
+				let i = raw.lastIndexOf('/');
+				while (i > 0) {
+					if (this.literals.has(raw.slice(0, i))) return true;
+					i = raw.lastIndexOf('/', i - 1);
+				}
+				continue;
+			}
+			if (this.hits(raw).length > 0) return true;
+		}
+		return false;
 	}
 }
