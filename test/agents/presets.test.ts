@@ -144,6 +144,27 @@ describe('claude parser', () => {
 		});
 	});
 
+	it('shows the last line of a command, not file contents', () => {
+		const parser = preset('claude').createParser();
+		const use = (id: string, name: string, input: object) =>
+			parser.push(JSON.stringify({type: 'assistant', message: {content: [{type: 'tool_use', id, name, input}]}}));
+		const result = (id: string, content: unknown) =>
+			parser.push(JSON.stringify({type: 'user', message: {content: [{type: 'tool_result', tool_use_id: id, content}]}}));
+		expect(use('a', 'Bash', {command: 'npm test\n# twice'})).toEqual(['Run npm test …']);
+		expect(result('a', 'running\nTests: 12 passed\n\n')).toEqual(['  Tests: 12 passed']);
+		expect(use('b', 'Read', {file_path: 'src/x.ts'})).toEqual(['Read src/x.ts']);
+		expect(result('b', [{type: 'text', text: 'secret file body'}])).toEqual([]);
+	});
+
+	it('reads a pretty-printed message as one event', () => {
+		const parser = preset('claude').createParser();
+		const pretty = JSON.stringify({type: 'assistant', message: {content: [{type: 'text', text: 'hi'}]}}, null, 2).split('\n');
+		const out = pretty.flatMap((l) => parser.push(l));
+		expect(out).toEqual(['hi']);
+		// A "{" line that never becomes JSON is shown as it came.
+		expect(['{', '  not json', '}'].flatMap((l) => parser.push(l))).toEqual(['{', 'not json', '}']);
+	});
+
 	it('reports an error result', () => {
 		const parser = preset('claude').createParser();
 		const out = parser.push(JSON.stringify({type: 'result', subtype: 'error_max_turns', is_error: true, num_turns: 9, errors: ['Reached max turns (9)']}));
@@ -169,6 +190,7 @@ describe('codex parser', () => {
 			'Write test/new.test.ts',
 			'Delete old.ts',
 			'Run npm test',
+			'  ok',
 			'Fixed the export.',
 			'All tests pass.',
 		]);
@@ -177,7 +199,7 @@ describe('codex parser', () => {
 
 	it('reads the older msg protocol', () => {
 		const {lines, summary} = parseFile('codex', 'codex-legacy.jsonl');
-		expect(lines).toEqual(['session started (model o4-mini)', 'Run ls src', 'Write README.md', 'Edit src/a.ts', 'Added README.md.']);
+		expect(lines).toEqual(['session started (model o4-mini)', 'Run ls src', '  a.ts', 'Write README.md', 'Edit src/a.ts', 'Added README.md.']);
 		expect(summary).toMatchObject({text: 'Added README.md.', inputTokens: 900, outputTokens: 77, turns: 1});
 	});
 
@@ -199,6 +221,7 @@ describe('gemini parser', () => {
 			'Edit src/export.ts',
 			'error: Failed to edit: 0 occurrences found …',
 			'Run npm test',
+			'  ok',
 			'warning: Loop detected, stopping execution',
 			'Export added.',
 			'done · 1500 tokens · 6.0s · 3 tool calls',

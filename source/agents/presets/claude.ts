@@ -5,7 +5,8 @@
 // the agent to run its tests adds `args: [--allowedTools, "Bash(npm test:*)"]` or
 // `args: [--dangerously-skip-permissions]` to its agent.
 import type {AgentSummary} from '../../types.js';
-import type {ParserOptions, Preset, PromptContext, StreamParser} from '../preset.js';
+import type {ParserOptions, Preset, PromptContext} from '../preset.js';
+import {JsonStreamParser} from './json-stream.js';
 import {
 	arr,
 	clip,
@@ -14,8 +15,7 @@ import {
 	isObject,
 	num,
 	obj,
-	parseObject,
-	rawLine,
+	outputTail,
 	resultText,
 	str,
 	textLines,
@@ -37,28 +37,19 @@ export const claudePreset: Preset = {
 	createParser: (opts) => new ClaudeParser(opts),
 };
 
-class ClaudeParser implements StreamParser {
+class ClaudeParser extends JsonStreamParser {
 	private cwd?: string;
 	private lastText?: string;
 	private summary?: AgentSummary;
+	/** tool_use id → tool name, to know which results are worth a line. */
+	private readonly tools = new Map<string, string>();
 
 	constructor(opts: ParserOptions = {}) {
+		super();
 		this.cwd = opts.cwd;
 	}
 
-	push(line: string): string[] {
-		const event = parseObject(line);
-		if (!event) return rawLine(line);
-		try {
-			return this.handle(event) ?? rawLine(line);
-		} catch {
-			// A known type with an unexpected shape: show it rather than lose the run.
-			return rawLine(line);
-		}
-	}
-
-	/** undefined = not understood (shown raw by push). */
-	private handle(event: Json): string[] | undefined {
+	protected event(event: Json): string[] | undefined {
 		// Session logs (~/.claude/projects/*.jsonl) carry cwd on every line.
 		if (!this.cwd && str(event.cwd)) this.cwd = str(event.cwd);
 		const indent = event.parent_tool_use_id ? '  ' : '';
@@ -90,30 +81,38 @@ class ClaudeParser implements StreamParser {
 
 	private assistant(message: Json): string[] {
 		const content = message.content;
-		if (typeof content === 'string') return this.text(content);
+		if (typeof content === 'string') return this.says(content);
 		const out: string[] = [];
 		for (const block of arr(content)) {
 			if (!isObject(block)) continue;
-			if (block.type === 'text') out.push(...this.text(str(block.text) ?? ''));
-			else if (block.type === 'tool_use' || block.type === 'server_tool_use')
-				out.push(describeTool(str(block.name) ?? 'tool', block.input, this.cwd));
+			if (block.type === 'text') out.push(...this.says(str(block.text) ?? ''));
+			else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
+				const name = str(block.name) ?? 'tool';
+				if (str(block.id)) this.tools.set(str(block.id)!, name);
+				out.push(describeTool(name, block.input, this.cwd));
+			}
 			else if (block.type === 'thinking' || block.type === 'redacted_thinking') continue;
 			else out.push(`[${String(block.type ?? 'block')}]`);
 		}
 		return out;
 	}
 
-	private text(text: string): string[] {
+	private says(text: string): string[] {
 		if (text.trim()) this.lastText = text.trim();
 		return textLines(text);
 	}
 
 	private user(message: Json): string[] {
-		// The prompt itself (a string) is not worth echoing; tool results only when they failed.
+		// The prompt itself (a string) is not worth echoing. Tool results: every failure, and the
+		// last line of a command's output ("12 passed"); file contents and edits stay quiet.
 		const out: string[] = [];
 		for (const block of arr(message.content)) {
-			if (isObject(block) && block.type === 'tool_result' && block.is_error === true)
-				out.push(errorLine(resultText(block.content)));
+			if (!isObject(block) || block.type !== 'tool_result') continue;
+			if (block.is_error === true) out.push(errorLine(resultText(block.content)));
+			else {
+				const tool = this.tools.get(str(block.tool_use_id) ?? '');
+				if (tool === undefined || /^(bash|shell)$/i.test(tool)) out.push(...outputTail(resultText(block.content)));
+			}
 		}
 		return out;
 	}

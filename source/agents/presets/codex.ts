@@ -6,7 +6,8 @@
 // `{"id", "msg": {type…}}` protocol events of codex before 0.44, and the stored
 // ~/.codex/sessions rollout records (`event_msg` / `response_item`), which reuse the msg shapes.
 import type {AgentSummary} from '../../types.js';
-import type {ParserOptions, Preset, PromptContext, StreamParser} from '../preset.js';
+import type {ParserOptions, Preset, PromptContext} from '../preset.js';
+import {JsonStreamParser} from './json-stream.js';
 import {withInstructions} from './argv.js';
 import {
 	arr,
@@ -16,8 +17,7 @@ import {
 	isObject,
 	num,
 	obj,
-	parseObject,
-	rawLine,
+	outputTail,
 	relPath,
 	shortCommand,
 	str,
@@ -37,7 +37,7 @@ export const codexPreset: Preset = {
 	createParser: (opts) => new CodexParser(opts),
 };
 
-class CodexParser implements StreamParser {
+class CodexParser extends JsonStreamParser {
 	private readonly cwd?: string;
 	private lastMessage?: string;
 	private inputTokens?: number;
@@ -47,20 +47,11 @@ class CodexParser implements StreamParser {
 	private readonly started = new Set<string>();
 
 	constructor(opts: ParserOptions = {}) {
+		super();
 		this.cwd = opts.cwd;
 	}
 
-	push(line: string): string[] {
-		const event = parseObject(line);
-		if (!event) return rawLine(line);
-		try {
-			return this.handle(event) ?? rawLine(line);
-		} catch {
-			return rawLine(line);
-		}
-	}
-
-	private handle(event: Json): string[] | undefined {
+	protected event(event: Json): string[] | undefined {
 		const type = str(event.type);
 		if (isObject(event.msg)) return this.msg(event.msg);
 		switch (type) {
@@ -120,6 +111,7 @@ class CodexParser implements StreamParser {
 					const code = num(item.exit_code);
 					if ((code !== undefined && code !== 0) || item.status === 'failed')
 						out.push(this.commandError(code, str(item.aggregated_output)));
+					else if (phase === 'item.completed') out.push(...outputTail(str(item.aggregated_output)));
 				}
 				return out;
 			}
@@ -170,7 +162,7 @@ class CodexParser implements StreamParser {
 				return [`Run ${shortCommand(msg.command)}`];
 			case 'exec_command_end': {
 				const code = num(msg.exit_code);
-				if (code === undefined || code === 0) return [];
+				if (code === undefined || code === 0) return outputTail(str(msg.aggregated_output) ?? str(msg.stdout));
 				return [this.commandError(code, str(msg.aggregated_output) ?? str(msg.stderr) ?? str(msg.stdout))];
 			}
 			case 'patch_apply_begin':

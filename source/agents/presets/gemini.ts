@@ -3,9 +3,10 @@
 // Events: init, message (assistant chunks with delta:true are concatenated), tool_use,
 // tool_result, error, result{status, stats}.
 import type {AgentSummary} from '../../types.js';
-import type {ParserOptions, Preset, PromptContext, StreamParser} from '../preset.js';
+import type {ParserOptions, Preset, PromptContext} from '../preset.js';
+import {JsonStreamParser} from './json-stream.js';
 import {flagValue, withInstructions} from './argv.js';
-import {describeTool, errorLine, firstLine, num, obj, parseObject, rawLine, str, textLines, type Json} from './stream-util.js';
+import {describeTool, errorLine, firstLine, num, obj, outputTail, rawLine, str, textLines, type Json} from './stream-util.js';
 
 export const geminiPreset: Preset = {
 	name: 'gemini',
@@ -19,7 +20,7 @@ export const geminiPreset: Preset = {
 	createParser: (opts) => new GeminiParser(opts),
 };
 
-class GeminiParser implements StreamParser {
+class GeminiParser extends JsonStreamParser {
 	private readonly cwd?: string;
 	/** Assistant text not yet shown (deltas end mid-line). */
 	private pending = '';
@@ -27,23 +28,20 @@ class GeminiParser implements StreamParser {
 	private answer = '';
 	private lastAnswer = '';
 	private summary?: AgentSummary;
+	/** tool_id → tool name, to know which results are worth a line. */
+	private readonly tools = new Map<string, string>();
 
 	constructor(opts: ParserOptions = {}) {
+		super();
 		this.cwd = opts.cwd;
 	}
 
-	push(line: string): string[] {
-		const event = parseObject(line);
-		if (!event) return [...this.flush(), ...rawLine(line)];
-		try {
-			const out = this.handle(event);
-			return out ?? [...this.flush(), ...rawLine(line)];
-		} catch {
-			return [...this.flush(), ...rawLine(line)];
-		}
+	/** Pending assistant text comes before whatever interrupts it. */
+	protected override text(line: string): string[] {
+		return [...this.flush(), ...rawLine(line)];
 	}
 
-	private handle(event: Json): string[] | undefined {
+	protected event(event: Json): string[] | undefined {
 		switch (event.type) {
 			case 'message': {
 				if (event.role !== 'assistant') return [];
@@ -62,11 +60,18 @@ class GeminiParser implements StreamParser {
 				const model = str(event.model);
 				return [model ? `session started (model ${model})` : 'session started'];
 			}
-			case 'tool_use':
+			case 'tool_use': {
 				this.closeAnswer();
-				return [...this.flush(), describeTool(str(event.tool_name) ?? 'tool', event.parameters, this.cwd)];
+				const name = str(event.tool_name) ?? 'tool';
+				if (str(event.tool_id)) this.tools.set(str(event.tool_id)!, name);
+				return [...this.flush(), describeTool(name, event.parameters, this.cwd)];
+			}
 			case 'tool_result': {
-				if (event.status !== 'error') return this.flush();
+				if (event.status !== 'error') {
+					const tool = this.tools.get(str(event.tool_id) ?? '') ?? '';
+					const shell = /^(bash|shell|run_shell_command)$/i.test(tool);
+					return [...this.flush(), ...(shell ? outputTail(str(event.output)) : [])];
+				}
 				const error = obj(event.error);
 				return [...this.flush(), errorLine(str(error.message) ?? str(event.output) ?? 'tool failed')];
 			}

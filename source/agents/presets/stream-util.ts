@@ -161,6 +161,16 @@ export function resultText(content: unknown): string {
 		.join('\n');
 }
 
+/** The last non-empty line of a command's output, indented under its "Run …" line. */
+export function outputTail(text: string | undefined): string[] {
+	const last = (text ?? '')
+		.split('\n')
+		.map((l) => l.trim())
+		.filter(Boolean)
+		.pop();
+	return last ? [`  ${clip(last)}`] : [];
+}
+
 export function errorLine(text: string): string {
 	return `error: ${firstLine(text) || 'failed'}`;
 }
