@@ -19,7 +19,7 @@ export function formatIssue(issue: PlanIssue, cwd: string = process.cwd()): stri
 export function displayPath(file: string, cwd: string = process.cwd()): string {
 	if (!path.isAbsolute(file)) return file;
 	const rel = path.relative(cwd, file);
-	if (rel === '' ) return path.basename(file);
+	if (rel === '') return path.basename(file);
 	if (rel.startsWith('..') || path.isAbsolute(rel)) return file;
 	return rel;
 }

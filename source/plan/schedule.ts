@@ -226,8 +226,9 @@ export function parallelFileConflicts(plan: Plan): Array<{step: string; other: s
 }
 
 /**
- * Files (or globs) declared by more than one step, in order of first declaration, each with
- * the steps (plan order) whose declarations overlap it.
+ * Files (or globs) declared by more than one step, in the order the sharing is found (plan
+ * order), each with the steps (plan order) whose declarations overlap it. Where a glob or a
+ * folder overlaps a file, the entry named is the glob or the folder.
  */
 export function sharedFiles(plan: Plan): Array<{file: string; steps: string[]}> {
 	const steps = plan.phases.flatMap((p) => p.steps);
