@@ -181,32 +181,50 @@ export function extractPaths(text: string): string[] {
 		} else {
 			prevDir = undefined;
 		}
-		if (REFERENCE_WORDS.has(word) || REFERENCE_PAIRS.has(`${prevWord} ${word}`)) referring = true;
+		if (REFERENCE_WORDS.has(word) || ((word === 'to' || word === 'on') && REFERENCE_PAIRS.has(`${prevWord} ${word}`))) referring = true;
 		else if (!LIST_WORDS.has(word) && !(fileish && token.length <= 300 && /^[\w.-]+(?:\/[\w.-]*)*\.\w+$/.test(token))) referring = false;
 		prevEndsList = raw.endsWith(',');
 		prevWord = word;
 	};
 	// One left-to-right scan over code spans and runs of printable ASCII (so CJK text around a
 	// path, "在src/db/schema.ts中", splits cleanly). A code span with spaces is a command, not a path.
-	const tokenRe = /`([^`\n]*)`|[\x21-\x7e]+/g;
-	let m: RegExpExecArray | null;
-	while ((m = tokenRe.exec(text))) {
-		if (m[1] !== undefined) {
-			const inner = m[1].trim();
-			if (/\s/.test(inner) || inner === '') {
-				prevDir = undefined;
-				prevEndsList = false;
-				referring = false;
-				prevWord = '';
-			} else {
-				const after = text[m.index + m[0].length];
-				consider(after === ',' ? `${inner},` : inner, inner, true);
-			}
+	// Scanned by hand: this runs for every task, and most tokens are plain words.
+	const n = text.length;
+	let i = 0;
+	while (i < n) {
+		const c = text.charCodeAt(i);
+		if (c < 0x21 || c > 0x7e) {
+			i++;
 			continue;
 		}
-		const raw = m[0];
-		if (raw.length > 12 && !raw.includes('.') && !raw.includes('/')) {
-			// Fast path: a long plain word is neither a path nor a reference word.
+		if (c === 0x60) {
+			const close = text.indexOf('`', i + 1);
+			const newline = text.indexOf('\n', i + 1);
+			if (close !== -1 && (newline === -1 || close < newline)) {
+				const inner = text.slice(i + 1, close).trim();
+				if (inner === '' || /\s/.test(inner)) {
+					prevDir = undefined;
+					prevEndsList = false;
+					referring = false;
+					prevWord = '';
+				} else {
+					consider(text[close + 1] === ',' ? `${inner},` : inner, inner, true);
+				}
+				i = close + 1;
+				continue;
+			}
+		}
+		let j = i;
+		let fileish = false;
+		for (; j < n; j++) {
+			const d = text.charCodeAt(j);
+			if (d < 0x21 || d > 0x7e) break;
+			if (d === 0x2e || d === 0x2f || d === 0x60) fileish = true;
+		}
+		const raw = text.slice(i, j);
+		i = j;
+		if (!fileish && !(raw.length <= 12 && /^[A-Z]/.test(raw)) && raw.length > 10) {
+			// A long plain word is neither a path, a build file name nor a reference word.
 			prevDir = undefined;
 			referring = false;
 			prevEndsList = false;

@@ -11,7 +11,7 @@ import type {Step} from '../types.js';
 const queues = new Map<string, Promise<unknown>>();
 
 /**
- * Ticks the task `stepId` (`T012`, or `T012#2` for the second task with that id) in tasksPath:
+ * Ticks the task `stepId` (`T012`, or `T012-2` for the second task with that id) in tasksPath:
  * `[ ]` → `[X]` on that task's line only. `sourceLine` (1-based) is tried first; when the file
  * moved lines since the import, the task is found by its id. Returns false when the task is
  * already ticked or not found. The write is atomic (temporary file + rename).
@@ -46,9 +46,10 @@ async function tick(tasksPath: string, stepId: string, sourceLine?: number): Pro
  * latin1 maps every byte to one character, so string offsets are byte offsets.
  */
 export function findCheckbox(bytes: Buffer, stepId: string, sourceLine?: number): number | undefined {
-	const hash = stepId.indexOf('#');
-	const id = hash === -1 ? stepId : stepId.slice(0, hash);
-	const nth = hash === -1 ? 1 : Number(stepId.slice(hash + 1)) || 1;
+	// The import names a repeated id T012-2 (spec-kit ids never contain "-").
+	const repeat = /^(.*)-(\d+)$/.exec(stepId);
+	const id = repeat ? repeat[1]! : stepId;
+	const nth = repeat ? Number(repeat[2]) : 1;
 	const text = bytes.toString('latin1');
 	const starts: number[] = [0];
 	for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);

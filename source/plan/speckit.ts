@@ -55,7 +55,7 @@ interface PhaseDraft {
 
 interface TaskDraft {
 	id: string;
-	/** The id as written (T012 for the step T012#2). */
+	/** The id as written (T012 for the step T012-2). */
 	baseId: string;
 	line: number;
 	indent: number;
@@ -190,7 +190,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 			const task = parseTask(taskMatch, idMatch, lineNo, phase);
 			const earlier = occurrences.get(task.baseId);
 			if (earlier) {
-				task.id = `${task.baseId}#${earlier.length + 1}`;
+				task.id = `${task.baseId}-${earlier.length + 1}`;
 				earlier.push(task);
 				warn(lineNo, `task id ${task.baseId} appears again (first at line ${earlier[0]!.line}): imported as ${task.id}`,
 					`give the task at line ${lineNo} its own id`);
@@ -264,8 +264,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		});
 	}
 
-	warn(undefined, 'no test command: spec-kit task lists name none, so the phase gates run no checks',
-		'to check every phase, write a plan.yaml with `test:` (e.g. test: npm test)');
+	// No test command: tasks.md names none. The plan check warns "no phase is tested" once.
 
 	const stem = path.basename(absPath, path.extname(absPath));
 	const folder = path.basename(featureDir);
