@@ -47,6 +47,8 @@ export class AgentError extends UsageError {
 		readonly fix: string,
 		/** Set for an unknown agent name: checkAgents merges the steps that name it. */
 		readonly unknownName?: string,
+		/** The unknown name is the default agent, not one a step names. */
+		readonly viaDefault = false,
 	) {
 		super(`${reason} — ${fix}`);
 		this.name = 'AgentError';
@@ -63,21 +65,32 @@ export async function resolveAgent(step: Step, plan: Plan, cwd: string, opts?: R
 	}
 	const name = step.agent ?? defaultAgentName(plan, opts);
 	const who = step.agent ? `step ${step.id} names agent "${name}"` : `the default agent "${name}" (used by ${step.id})`;
-	return resolveName(name, who, plan, cwd, opts);
+	return resolveName(name, who, !step.agent, plan, cwd, opts);
 }
 
-async function resolveName(name: string, who: string, plan: Plan, cwd: string, opts?: ResolveOptions): Promise<ResolvedAgent> {
+async function resolveName(
+	name: string,
+	who: string,
+	viaDefault: boolean,
+	plan: Plan,
+	cwd: string,
+	opts?: ResolveOptions,
+): Promise<ResolvedAgent> {
 	const planSpec = Object.hasOwn(plan.agents, name) ? plan.agents[name] : undefined;
 	if (planSpec) return fromPlanAgent(name, planSpec, plan, cwd, opts);
 	if (STEP_PRESETS.includes(name)) return finish(name, {preset: name}, cwd);
 	if (name === 'command')
 		throw new AgentError(`${who}: the command preset needs a command`, 'add an agent with command: [program, args…] under agents: and name it');
 	const rolePath = await findRoleFile(name, cwd);
-	if (rolePath) return fromRoleFile(name, rolePath, baseSpec(plan, opts), cwd);
+	if (rolePath) {
+		const {model, ...base} = baseSpec(plan, opts);
+		return fromRoleFile(name, rolePath, base, cwd, model);
+	}
 	throw new AgentError(
 		`${who}, which is neither in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`,
 		`add agents.${name} to the plan, use a preset name, or create .specify/agents/${name}.md`,
 		name,
+		viaDefault,
 	);
 }
 
@@ -91,19 +104,29 @@ async function fromPlanAgent(name: string, spec: AgentSpec, plan: Plan, cwd: str
 		const fix = spec.preset === 'command' ? 'add command: [program, args…] to the agent' : `use one of ${STEP_PRESETS.join(', ')}`;
 		throw new AgentError(`agents.${name}.preset "${spec.preset}" is not a preset`, fix);
 	}
-	// No preset named: the default agent's (a role-only agent runs on the default CLI).
-	const merged: AgentSpec = spec.preset ? {...spec} : {...baseSpec(plan, opts, name), ...spec};
+	// No preset named: the agent's own name if it is one (agents: {codex: {executable: …}}),
+	// else the default agent's (a role-only agent runs on the default CLI).
+	const own = spec.preset ?? (STEP_PRESETS.includes(name) ? name : undefined);
+	let merged: AgentSpec = {...spec, preset: own};
+	let fallbackModel: string | undefined;
+	if (!own) {
+		const {model, ...base} = baseSpec(plan, opts, name);
+		merged = {...base, ...spec, preset: base.preset};
+		fallbackModel = model;
+	}
 	const rolePath = spec.role ? await locateRole(spec.role, name, plan, cwd) : await findRoleFile(name, cwd, false);
-	if (rolePath) return fromRoleFile(name, rolePath, merged, cwd);
-	return finish(name, merged, cwd);
+	if (rolePath) return fromRoleFile(name, rolePath, merged, cwd, fallbackModel);
+	return finish(name, {...merged, ...(merged.model || !fallbackModel ? {} : {model: fallbackModel})}, cwd);
 }
 
-async function fromRoleFile(name: string, rolePath: string, spec: AgentSpec, cwd: string): Promise<ResolvedAgent> {
+/** spec.model is the plan's choice; then the role file's; then fallbackModel (the default agent's). */
+async function fromRoleFile(name: string, rolePath: string, spec: AgentSpec, cwd: string, fallbackModel?: string): Promise<ResolvedAgent> {
 	const role = await readRoleFile(rolePath);
 	const preset = spec.preset ?? 'claude';
 	let model = spec.model;
 	if (!model && role.model && role.model !== 'inherit' && (preset === 'claude' || !CLAUDE_ALIASES.has(role.model)))
 		model = role.model;
+	model ??= fallbackModel;
 	const merged: AgentSpec = {...spec, preset, role: rolePath, ...(model ? {model} : {})};
 	return finish(name, merged, cwd, role.body || undefined, rolePath);
 }
@@ -123,9 +146,10 @@ function baseSpec(plan: Plan, opts?: ResolveOptions, self?: string): AgentSpec {
 	const name = defaultAgentName(plan, opts);
 	const spec = name !== self && Object.hasOwn(plan.agents, name) ? plan.agents[name] : undefined;
 	if (spec) {
-		if (spec.command || !spec.preset || spec.preset === 'shell') return {preset: 'claude'};
+		const preset = spec.preset ?? (STEP_PRESETS.includes(name) ? name : undefined);
+		if (spec.command || !preset || preset === 'shell') return {preset: 'claude'};
 		const {role: _role, ...rest} = spec;
-		return rest;
+		return {...rest, preset};
 	}
 	return {preset: STEP_PRESETS.includes(name) && name !== 'shell' ? name : 'claude'};
 }
@@ -279,9 +303,12 @@ export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions
 		} catch (error) {
 			if (error instanceof AgentError && error.unknownName) {
 				const name = error.unknownName;
-				note(`unknown:${name}`, step.id, () => ({
+				const where = `in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`;
+				note(`unknown:${error.viaDefault}:${name}`, step.id, () => ({
 					reason: (steps) =>
-						`${namesText(steps)} agent "${name}", which is neither in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`,
+						error.viaDefault
+							? `the default agent "${name}" (${neededBy(steps).replace('needed', 'used')}) is neither ${where}`
+							: `${namesText(steps)} agent "${name}", which is neither ${where}`,
 					fix: error.fix,
 				}));
 			} else if (error instanceof RoleFileError) {

@@ -160,6 +160,21 @@ describe('resolveAgent', () => {
 		expect(agent.instructions).toBe('Plain body, no front matter.');
 	});
 
+	it('a plan agent named like a preset uses that preset; models fall back to the default agent', async () => {
+		write('roles/m.md', '---\nmodel: sonnet\n---\nM.');
+		const p = plan([], {
+			defaultAgent: 'main',
+			agents: {codex: {executable: '/opt/codex'}, main: {preset: 'codex', model: 'gpt-5'}, helper: {role: 'roles/m.md'}, bare: {args: ['-x']}},
+		});
+		const codex = await resolveAgent(step('T1', {agent: 'codex'}), p, repo);
+		expect(codex.preset.name).toBe('codex');
+		expect(codex.executable).toBe('/opt/codex');
+		// sonnet means nothing to codex: the default agent's model applies.
+		expect((await resolveAgent(step('T1', {agent: 'helper'}), p, repo)).spec.model).toBe('gpt-5');
+		const bare = await resolveAgent(step('T1', {agent: 'bare'}), p, repo);
+		expect(bare.spec).toMatchObject({preset: 'codex', model: 'gpt-5', args: ['-x']});
+	});
+
 	it('a role file in .claude/agents or .specify/agents, the repository first', async () => {
 		write('.claude/agents/api-writer.md', '---\nname: api-writer\ndescription: x\nmodel: sonnet\n---\nWrite APIs.');
 		const agent = await resolveAgent(step('T1', {agent: 'api-writer'}), plan([]), repo);
@@ -236,6 +251,10 @@ describe('checkAgents', () => {
 			'step T6 names agent "phantom", which is neither in agents:, a preset (claude, codex, gemini, aider, shell) nor a role file in .specify/agents/ or .claude/agents/',
 		]);
 		expect(issues[0].fix).toBe('add agents.ghost to the plan, use a preset name, or create .specify/agents/ghost.md');
+		const viaDefault = await checkAgents(plan([step('T1'), step('T2')], {defaultAgent: 'ghost'}), repo);
+		expect(viaDefault.map((i) => i.message)).toEqual([
+			'the default agent "ghost" (used by T1, T2) is neither in agents:, a preset (claude, codex, gemini, aider, shell) nor a role file in .specify/agents/ or .claude/agents/',
+		]);
 	});
 
 	it('checks the command program, an explicit executable, the fixer and role files', async () => {
