@@ -98,15 +98,11 @@ export function stripFrontMatter(text: string, file: string): string {
 export function expandArguments(body: string, args: string): string {
 	const words = splitWords(args);
 	let used = false;
-	const out = body
-		.replace(/\$ARGUMENTS\b/g, () => {
-			used = true;
-			return args;
-		})
-		.replace(/\$([1-9]\d*)/g, (_, n: string) => {
-			used = true;
-			return words[Number(n) - 1] ?? '';
-		});
+	// One pass, so a "$1" inside the inserted arguments is not expanded again.
+	const out = body.replace(/\$ARGUMENTS\b|\$([1-9]\d*)/g, (_, n: string | undefined) => {
+		used = true;
+		return n === undefined ? args : (words[Number(n) - 1] ?? '');
+	});
 	return !used && args ? `${out}\n\nArguments: ${args}` : out;
 }
 

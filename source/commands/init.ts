@@ -40,7 +40,7 @@ export async function initCommand(opts: InitOptions): Promise<number> {
 	if (!pattern) {
 		throw new UsageError(
 			`unknown pattern "${opts.pattern}" — use --pattern with one of ${Object.keys(PATTERNS).join(', ')}`,
-			Object.entries(PATTERNS).map(([name, p]) => `  ${name.padEnd(13)} ${p.description}`),
+			Object.entries(PATTERNS).map(([name, p]) => `${name.padEnd(13)} ${p.description}`),
 		);
 	}
 	const cwd = path.resolve(opts.cwd);
