@@ -63,3 +63,16 @@ export function fileTotals(files: readonly FileChange[]): {added: number; remove
 export function fileCounts(file: FileChange): string {
 	return file.binary ? 'binary' : `+${file.added} −${file.removed}`;
 }
+
+/** Cuts from the start ("…/api/export.ts"): the end of a path says the most. */
+export function fitStart(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (stringWidth(text) <= width) return text;
+	const chars = [...text];
+	let out = '';
+	for (let i = chars.length - 1; i >= 0; i--) {
+		if (stringWidth(chars[i] + out) > width - 1) break;
+		out = chars[i] + out;
+	}
+	return '…' + out;
+}

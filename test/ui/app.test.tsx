@@ -1,3 +1,4 @@
+import './force-color.js';
 import {act} from 'react';
 import {afterEach, describe, expect, test} from 'vitest';
 import {cleanup} from 'ink-testing-library';
@@ -28,7 +29,7 @@ describe('board and header', () => {
 		expect(frame).toContain('orchestrator · user-export · Add user export');
 		expect(frame).toContain('phase 2/4 Core Implementation');
 		expect(frame).toMatch(/~\d\d:\d\d left/);
-		expect(frame).toContain(' running ');
+		expect(frame).toMatch(/ running\s*$/m);
 		expect(frame).toMatch(/✓ Setup\s+3\/3/);
 		expect(frame).toMatch(/● Core Implementation\s+1\/3/);
 		expect(frame).toMatch(/○ Testing\s+1\/2/);
@@ -144,7 +145,7 @@ describe('decision keys', () => {
 		store.getState().patchSession({status: 'failed'});
 		const screen = await renderApp(store);
 		expect(screen.frame()).toContain('FAILED T002 Install csv writer · T002 exited 1');
-		expect(screen.frame()).toContain(' failed ');
+		expect(screen.frame()).toMatch(/ failed\s*$/m);
 		await screen.press('s');
 		expect(screen.frame()).toContain('Skip T002?');
 		expect(store.getState().decision).toBeNull();

@@ -1,11 +1,11 @@
 import React, {memo, useEffect, useRef} from 'react';
-import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
 import type {FileChange, StepState} from '../../types.js';
 import {patchKey, type StoreState} from '../../store/store.js';
 import {useOrchestratorStore, useStoreSelect} from '../context.js';
 import {paneInner} from '../layout.js';
-import {fileCounts, fileTotals, inertLine} from '../text.js';
-import {Pane, Row} from './pane.js';
+import {fileCounts, fileTotals, fitStart, inertLine} from '../text.js';
+import {Line, Pane, Row} from './pane.js';
 import {scrollTop} from './phase-board.js';
 
 const NO_FILES: FileChange[] = [];
@@ -79,7 +79,11 @@ export const DiffPane = memo(function DiffPane({step, fileIndex, patchTop, width
 	const totals = fileTotals(files);
 	let title = 'Diff';
 	if (step) title = `Diff · ${step.id}${step.status === 'running' ? ' (live)' : ''} · ${files.length} file${files.length === 1 ? '' : 's'} +${totals.added} −${totals.removed}`;
-	const pathWidth = Math.max(8, Math.min(60, ...files.map(f => f.path.length)));
+	const inner = Math.max(0, width - 2);
+	const longest = files.reduce((max, f) => Math.max(max, stringWidth(f.path)), 0);
+	const countsWidth = files.reduce((max, f) => Math.max(max, stringWidth(fileCounts(f))), 0);
+	// The path column: as wide as the longest path, leaving room for marker, status and counts.
+	const pathWidth = Math.max(4, Math.min(longest, inner - 6 - countsWidth));
 	const lines = patchLines(patch);
 	const start = Math.min(Math.max(0, patchTop), Math.max(0, lines.length - rows.patch));
 	return (
@@ -90,18 +94,22 @@ export const DiffPane = memo(function DiffPane({step, fileIndex, patchTop, width
 				<Row dim>{step.status === 'pending' ? 'not started yet' : step.noChanges ? 'no changes' : 'no files changed'}</Row>
 			) : (
 				<>
-					{files.slice(top, top + rows.list).map((f, i) => (
-						<Box key={f.path} height={1} flexShrink={0} overflow="hidden">
-							<Text color="cyan">{top + i === selected ? '▸ ' : '  '}</Text>
-							<Text color={f.status === 'A' ? 'green' : f.status === 'D' ? 'red' : 'yellow'}>{f.status} </Text>
-							<Box width={pathWidth} flexShrink={1} overflow="hidden">
-								<Text wrap="truncate-start" bold={top + i === selected}>
-									{f.path}
-								</Text>
-							</Box>
-							<Text dimColor>{`  ${fileCounts(f)}`}</Text>
-						</Box>
-					))}
+					{files.slice(top, top + rows.list).map((f, i) => {
+						const isSelected = top + i === selected;
+						const path = fitStart(f.path, pathWidth);
+						return (
+							<Line
+								key={f.path}
+								width={inner}
+								segments={[
+									{text: isSelected ? '▸ ' : '  ', color: 'cyan'},
+									{text: `${f.status} `, color: f.status === 'A' ? 'green' : f.status === 'D' ? 'red' : 'yellow'},
+									{text: path + ' '.repeat(Math.max(0, pathWidth - stringWidth(path))), bold: isSelected},
+									{text: `  ${fileCounts(f)}`, dim: true},
+								]}
+							/>
+						);
+					})}
 					{rows.patch > 0 && file ? (
 						patch === undefined ? (
 							<Row dim>loading…</Row>

@@ -1,5 +1,6 @@
 import React, {memo} from 'react';
 import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
 import stripAnsi from 'strip-ansi';
 import type {SessionState} from '../../types.js';
 import {formatDuration} from '../../store/session.js';
@@ -18,7 +19,7 @@ export interface GateLine {
 const TAIL_LINES = 6;
 
 /** What the gate panel says, line by line, with what to keep when space is short. */
-export function gateLines(session: SessionState, readOnly: boolean): GateLine[] {
+export function gateLines(session: SessionState, readOnly: boolean, width = Infinity): GateLine[] {
 	const gate = session.gate;
 	if (!gate) return [];
 	const phase = session.phases.find(p => p.id === gate.phaseId);
@@ -60,16 +61,20 @@ export function gateLines(session: SessionState, readOnly: boolean): GateLine[] 
 			lines.push({text: `  ⚠ ${warning}`, color: 'yellow', priority: 4});
 		}
 	}
-	lines.push({text: choicesText(session, readOnly), color: 'cyan', priority: 1});
+	lines.push({text: choicesText(session, readOnly, width - 2), color: 'cyan', priority: 1});
 	return lines;
 }
 
-function choicesText(session: SessionState, readOnly: boolean): string {
+function choicesText(session: SessionState, readOnly: boolean, width: number): string {
 	const gate = session.gate!;
 	if (readOnly) return 'read-only view: decide in the terminal that runs the orchestrator';
 	if (gate.status === 'checking') return 'waiting for the checks to finish…';
-	const choices = decisionBindings(gate.options).map(b => `[${b.label}] ${b.short}`);
-	return choices.length > 0 ? choices.join('   ') : 'no decisions offered';
+	const bindings = decisionBindings(gate.options);
+	if (bindings.length === 0) return 'no decisions offered';
+	const choices = bindings.map(b => `[${b.label}] ${b.short}`);
+	// Narrow panels: tighter, then keys only (the help lists what they do).
+	for (const text of [choices.join('   '), choices.join(' ')]) if (stringWidth(text) <= width) return text;
+	return `${bindings.map(b => `[${b.label}]`).join(' ')}  [?] help`;
 }
 
 /** Keeps the most important lines that fit, in their original order. */
@@ -82,7 +87,7 @@ export function fitGateLines(lines: GateLine[], rows: number): GateLine[] {
 
 export const GatePanel = memo(function GatePanel({session, readOnly, width, height}: {session: SessionState; readOnly: boolean; width: number; height: number}) {
 	if (height <= 0) return null;
-	const lines = fitGateLines(gateLines(session, readOnly), height - 1);
+	const lines = fitGateLines(gateLines(session, readOnly, width - 1), height - 1);
 	const color = session.gate?.kind === 'failure' ? 'red' : 'yellow';
 	return (
 		<Box flexDirection="column" width={width} height={height} flexShrink={0} overflow="hidden" borderStyle="single" borderLeft={false} borderRight={false} borderBottom={false} borderColor={color}>

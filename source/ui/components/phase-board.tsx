@@ -90,7 +90,7 @@ function StepRow({step, selected, pinned, width}: {step: StepState | undefined; 
 	else if (step.durationMs !== undefined && step.status !== 'pending') duration = formatDuration(step.durationMs);
 	const quiet = step.status === 'pending' || step.status === 'skipped';
 	// The agent name goes first when room is short; the title keeps what is left.
-	const inner = width - 6 - (duration ? duration.length + 1 : 0);
+	const inner = width - 5 - (duration ? duration.length + 1 : 0);
 	const main = `${step.id} ${step.title}`;
 	const agent = stringWidth(main) + stringWidth(step.agent) + 3 <= inner ? ` · ${step.agent}` : '';
 	return (
@@ -98,7 +98,7 @@ function StepRow({step, selected, pinned, width}: {step: StepState | undefined; 
 			width={width}
 			segments={[
 				{text: selected ? '▸ ' : '  ', color: 'cyan'},
-				{text: '  '},
+				{text: ' '},
 				{text: `${icon} `, color: STEP_COLOR[step.status]},
 				{text: main, bold: selected, underline: pinned, dim: quiet, grow: !agent},
 				...(agent ? [{text: agent, dim: true, grow: true}] : []),
