@@ -19,7 +19,15 @@ await build({
 	alias: {'react-devtools-core': path.join(root, 'scripts/devtools-stub.mjs')},
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
-		js: "#!/usr/bin/env node\nimport {createRequire as __orcCreateRequire} from 'node:module';const require = __orcCreateRequire(import.meta.url);",
+		// CommonJS dependencies (write-file-atomic, …) expect require, __filename and __dirname.
+		js: [
+			'#!/usr/bin/env node',
+			"import {createRequire as __orcCreateRequire} from 'node:module';",
+			"import {fileURLToPath as __orcFileURLToPath} from 'node:url';",
+			'const require = __orcCreateRequire(import.meta.url);',
+			'const __filename = __orcFileURLToPath(import.meta.url);',
+			"const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+		].join('\n'),
 	},
 	logLevel: 'warning',
 });

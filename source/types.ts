@@ -165,8 +165,10 @@ export interface StepState {
 	id: string;
 	phaseId: string;
 	title: string;
-	/** Display name of the agent (or "shell"). */
+	/** The agent's name (a plan agent, a role, a preset, or "shell"). */
 	agent: string;
+	/** The preset that runs it (claude, codex, …), once resolved. */
+	preset?: string;
 	status: StepStatus;
 	attempts: number;
 	startedAt?: string;
@@ -187,6 +189,8 @@ export interface StepState {
 	fixFor?: string;
 	/** pid of the agent's process group while running (for crash recovery). */
 	pid?: number;
+	/** The checkpoint the step started from (its diff base). */
+	baseCommit?: string;
 }
 
 export interface CheckResult {
@@ -250,6 +254,8 @@ export interface PhaseState {
 	title: string;
 	status: PhaseStatus;
 	stepIds: string[];
+	/** The checkpoint the phase started from (a phase-gate rollback goes back here). */
+	startCommit?: string;
 }
 
 export interface SessionState {
@@ -273,6 +279,8 @@ export interface SessionState {
 	order: string[];
 	gate: GateState | null;
 	checkpoints: Checkpoint[];
+	/** The commit the working tree is at: the newest checkpoint in effect (after a rollback, its target). */
+	headCommit?: string;
 	/** Ids of the steps running right now (a parallel batch has several). */
 	running: string[];
 	/** User asked to pause after the current step. */
@@ -284,6 +292,10 @@ export interface SessionState {
 	reports: Record<string, PhaseReport>;
 	/** Ids of steps added at run time (fix forward), in the order they ran. */
 	extraSteps?: string[];
+	/** fail-then-pass checks run before a phase's steps: `${phaseId}\0${command}` → passed then? */
+	preChecks?: Record<string, boolean>;
+	/** measure checks: `${baseline_step}\0${command}` → the number printed at the baseline step. */
+	measurements?: Record<string, number>;
 	/** changes.json */
 	changes: {
 		files_modified: Array<{path: string; agent: string; status: 'complete' | 'in_progress' | 'rolled_back'}>;

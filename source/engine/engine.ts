@@ -1,0 +1,740 @@
+// The engine: phases → steps → gate, driven by the store. It runs agents, makes git
+// checkpoints, opens gates and waits for decisions, which arrive as store actions from the
+// UI (a keypress) or from the headless policy (--yes, --on-failure). No React here.
+import fs from 'node:fs';
+import {agentArgv, resolveAgent} from '../agents/resolve-agent.js';
+import {buildPrompt} from '../agents/build-prompt.js';
+import {runProcess} from '../agents/run-process.js';
+import type {Repo} from '../git/repo.js';
+import {executionBatches} from '../plan/schedule.js';
+import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
+import {MemoryWriter} from '../store/memory.js';
+import type {OrchestratorStore} from '../store/store.js';
+import {etaMs, lastCheckpoint} from '../store/session.js';
+import type {
+	Checkpoint,
+	CheckResult,
+	Decision,
+	GateState,
+	Phase,
+	PhaseReport,
+	Plan,
+	SessionState,
+	Step,
+	StepState,
+} from '../types.js';
+import {EXIT, errorMessage, type ExitCode} from '../util/errors.js';
+import type {MemoryPaths} from '../util/paths.js';
+import {recordChanges} from './changes.js';
+import type {EventLog} from './event-log.js';
+import {scopeWarnings} from './file-scope.js';
+import {lastNumber, runCheck} from './gate-checks.js';
+import {renderHandoff} from './handoff.js';
+import {OutputBuffer} from './output-buffer.js';
+import {rollbackTo} from './rollback.js';
+
+export type FailurePolicy = 'stop' | 'rollback' | 'fix';
+
+export interface EngineOptions {
+	repo: Repo;
+	plan: Plan;
+	store: OrchestratorStore;
+	events: EventLog;
+	paths: MemoryPaths;
+	/** A person is watching (full-screen UI): decisions wait for a keypress. */
+	interactive: boolean;
+	/** Approve passing gates automatically. */
+	yes: boolean;
+	onFailure: FailurePolicy;
+	maxParallel: number;
+	defaultAgent?: string;
+	/** Live diff of the running step, refreshed this often (UI only; 0 = off). */
+	liveDiffMs?: number;
+}
+
+/** How many fix-forward attempts headless `--on-failure fix` makes at one gate. */
+export const MAX_AUTO_FIXES = 2;
+
+type StepOutcome = 'done' | 'failed' | 'aborted';
+type PhaseOutcome = 'next' | 'stopped' | 'paused' | 'interrupted';
+
+export class Engine {
+	private readonly memory: MemoryWriter;
+	private readonly output: OutputBuffer;
+	private readonly abort = new AbortController();
+	private readonly steps = new Map<string, Step>();
+	private decisionSeq = 0;
+	private unsubscribeQuit: (() => void) | null = null;
+
+	constructor(private readonly opts: EngineOptions) {
+		this.memory = new MemoryWriter(opts.store, opts.paths);
+		this.output = new OutputBuffer({
+			flushMs: 50,
+			flush: batch => {
+				opts.store.getState().appendOutput(batch);
+				for (const [step, lines] of batch) opts.events.emit('output', {step, lines});
+			},
+		});
+		for (const phase of opts.plan.phases) for (const step of phase.steps) this.steps.set(step.id, step);
+		this.decisionSeq = opts.store.getState().decision?.seq ?? 0;
+	}
+
+	private get session(): SessionState {
+		const session = this.opts.store.getState().session;
+		if (!session) throw new Error('engine without a session');
+		return session;
+	}
+
+	private get store() {
+		return this.opts.store.getState();
+	}
+
+	/** Runs the session from wherever the store says it is to its end (or a pause). */
+	async run(): Promise<ExitCode> {
+		const {store, events} = this.opts;
+		this.memory.start();
+		// A quit (q confirmed, Ctrl-C, SIGINT) stops the running agents at once.
+		this.unsubscribeQuit = store.subscribe((state, previous) => {
+			if (state.quitRequested && !previous.quitRequested && this.running().length > 0) this.abort.abort();
+		});
+		this.store.patchSession({status: 'running'});
+		try {
+			for (const phase of this.opts.plan.phases) {
+				const state = this.session.phases.find(p => p.id === phase.id);
+				if (!state || state.status === 'approved' || state.status === 'skipped') continue;
+				const outcome = await this.runPhase(phase);
+				if (outcome !== 'next') return await this.finish(outcome);
+			}
+			return await this.finish('done');
+		} catch (error) {
+			this.store.patchSession({status: 'stopped', message: errorMessage(error)});
+			events.emit('error', {message: errorMessage(error)});
+			throw error;
+		} finally {
+			this.output.flushNow();
+			this.output.dispose();
+			this.unsubscribeQuit?.();
+			await this.memory.stop();
+		}
+	}
+
+	private running(): string[] {
+		return this.session.running;
+	}
+
+	private quitRequested(): 'quit' | 'interrupt' | null {
+		return this.store.quitRequested;
+	}
+
+	private async finish(outcome: PhaseOutcome | 'done'): Promise<ExitCode> {
+		const now = new Date().toISOString();
+		const {events} = this.opts;
+		switch (outcome) {
+			case 'done': {
+				this.store.patchSession({status: 'done', finishedAt: now, currentPhase: null, gate: null, message: 'all phases done'});
+				events.emit('session_finished', {result: 'done'});
+				await this.memory.flush();
+				return EXIT.ok;
+			}
+			case 'paused': {
+				// The gate stays open in the memory files; resume reopens it.
+				this.store.patchSession({status: 'gate'});
+				events.emit('session_paused', {phase: this.session.currentPhase, hint: 'orchestrator resume'});
+				await this.memory.flush();
+				return EXIT.paused;
+			}
+			case 'interrupted': {
+				this.store.patchSession({status: 'interrupted', message: 'interrupted: `orchestrator resume` continues'});
+				events.emit('session_interrupted', {running: this.running()});
+				await this.memory.flush();
+				return EXIT.interrupted;
+			}
+			default: {
+				this.store.patchSession({status: 'stopped', finishedAt: now});
+				events.emit('session_finished', {result: 'stopped'});
+				await this.memory.flush();
+				return EXIT.failed;
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Phases
+
+	private async runPhase(phase: Phase): Promise<PhaseOutcome> {
+		const {events} = this.opts;
+		const state = this.session.phases.find(p => p.id === phase.id)!;
+		this.store.patchSession({currentPhase: phase.id, status: 'running'});
+		if (state.status === 'pending' || !state.startCommit) {
+			this.store.patchPhase(phase.id, {status: 'running', startCommit: this.head()});
+			events.emit('phase_started', {phase: phase.id, title: phase.title});
+			await this.recordPreChecks(phase);
+		}
+		for (;;) {
+			const outcome = await this.runPendingSteps(phase);
+			if (outcome !== 'next') return outcome;
+			const gate = await this.phaseGate(phase);
+			if (gate === 'rerun') continue;
+			return gate;
+		}
+	}
+
+	/** Runs the phase's steps that are not done yet, batch by batch; failures open a gate. */
+	private async runPendingSteps(phase: Phase): Promise<PhaseOutcome> {
+		for (;;) {
+			const step = this.nextStep(phase);
+			if (!step) return 'next';
+			const stop = await this.checkPauseAndQuit();
+			if (stop) return stop;
+			const outcome = await this.runStep(step);
+			if (outcome === 'aborted') return 'interrupted';
+			if (outcome === 'failed') {
+				const next = await this.failureGate(phase, step);
+				if (next !== 'continue') return next;
+			}
+		}
+	}
+
+	private nextStep(phase: Phase): Step | undefined {
+		const steps = this.session.steps;
+		const open = (id: string) => {
+			const status = steps[id]?.status;
+			return status === 'pending' || status === 'rolled_back' || status === 'running' || status === 'failed';
+		};
+		for (const batch of executionBatches({...this.opts.plan, phases: [phase]}, {maxParallel: this.opts.maxParallel})) {
+			for (const id of batch) if (open(id)) return this.steps.get(id);
+		}
+		return undefined;
+	}
+
+	private async checkPauseAndQuit(): Promise<PhaseOutcome | null> {
+		if (this.quitRequested()) return 'interrupted';
+		if (!this.session.pauseRequested) return null;
+		const before = this.session.status;
+		this.store.patchSession({status: 'paused', message: 'paused: press p to continue'});
+		this.opts.events.emit('paused', {});
+		await this.memory.flush();
+		const resumed = await new Promise<boolean>(resolve => {
+			const unsubscribe = this.opts.store.subscribe(state => {
+				if (state.quitRequested) {
+					unsubscribe();
+					resolve(false);
+				} else if (state.session && !state.session.pauseRequested) {
+					unsubscribe();
+					resolve(true);
+				}
+			});
+		});
+		if (!resumed) return 'interrupted';
+		this.store.patchSession({status: before === 'paused' ? 'running' : before, message: undefined});
+		this.opts.events.emit('continued', {});
+		return null;
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Steps
+
+	private head(): string {
+		return this.session.headCommit ?? lastCheckpoint(this.session)?.commit ?? '';
+	}
+
+	private async runStep(step: Step, fixFor?: string): Promise<StepOutcome> {
+		const {repo, plan, events, paths} = this.opts;
+		const cwd = repo.root;
+		const base = this.head();
+		const previous = this.session.steps[step.id];
+		const startedAt = new Date();
+		this.store.patchStep(step.id, {
+			status: 'running',
+			attempts: (previous?.attempts ?? 0) + 1,
+			startedAt: startedAt.toISOString(),
+			finishedAt: undefined,
+			durationMs: undefined,
+			exitCode: undefined,
+			error: undefined,
+			baseCommit: base,
+			files: [],
+			warnings: [],
+			fixFor,
+		});
+		this.store.patchSession({running: [...this.running().filter(id => id !== step.id), step.id], status: 'running'});
+		this.store.resetOutput(step.id);
+
+		let resolved;
+		try {
+			resolved = await resolveAgent(step, plan, cwd, {defaultAgent: this.opts.defaultAgent});
+		} catch (error) {
+			return this.stepFailed(step, startedAt, null, errorMessage(error));
+		}
+		this.store.patchStep(step.id, {agent: resolved.name, preset: resolved.preset.name});
+		await this.memory.flush();
+		events.emit('step_started', {step: step.id, title: step.title, agent: resolved.name, preset: resolved.preset.name, attempt: (previous?.attempts ?? 0) + 1});
+
+		const prompt = buildPrompt({step, plan, handoff: this.previousHandoff(step.id)});
+		const argv = agentArgv(resolved, step, prompt, cwd);
+		const parser = resolved.preset.createParser({cwd});
+		fs.appendFileSync(paths.log(step.id), `\n=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`);
+		const stopLive = this.watchLiveDiff(step.id, base);
+		const seconds = (s?: number) => (s && s > 0 ? s * 1000 : undefined);
+		const result = await runProcess({
+			argv,
+			cwd,
+			env: {...resolved.spec.env, ORCHESTRATOR_STEP: step.id, ORCHESTRATOR_SESSION: plan.id},
+			timeoutMs: seconds(step.timeout ?? resolved.spec.timeout),
+			stallMs: seconds(step.stall_timeout ?? resolved.spec.stall_timeout),
+			logPath: paths.log(step.id),
+			signal: this.abort.signal,
+			onSpawn: pid => this.store.patchStep(step.id, {pid}),
+			onLine: line => {
+				for (const readable of parser.push(line)) this.output.push(step.id, readable);
+			},
+		});
+		stopLive();
+		let summary;
+		try {
+			summary = parser.finish();
+		} catch {
+			summary = undefined;
+		}
+		this.output.flushNow();
+		this.store.patchStep(step.id, {summary, exitCode: result.exitCode});
+
+		if (result.outcome === 'aborted') {
+			// Left as "running" on purpose: resume treats it like a crash (restore, run again).
+			events.emit('step_interrupted', {step: step.id});
+			return 'aborted';
+		}
+		if (result.outcome !== 'exited' || result.exitCode !== 0) {
+			const why = result.error ?? `${resolved.name} exited ${result.exitCode}`;
+			return this.stepFailed(step, startedAt, result.exitCode, why);
+		}
+		if (summary?.isError) return this.stepFailed(step, startedAt, result.exitCode, `${resolved.name} reported an error: ${firstLine(summary.text) ?? 'no message'}`);
+		return this.checkpointStep(step, base, startedAt);
+	}
+
+	private async stepFailed(step: Step, startedAt: Date, exitCode: number | null, error: string): Promise<StepOutcome> {
+		const finishedAt = new Date();
+		this.store.patchStep(step.id, {
+			status: 'failed',
+			error,
+			exitCode,
+			pid: undefined,
+			finishedAt: finishedAt.toISOString(),
+			durationMs: finishedAt.getTime() - startedAt.getTime(),
+		});
+		this.store.patchSession({running: this.running().filter(id => id !== step.id)});
+		this.opts.events.emit('step_finished', {step: step.id, ok: false, error, exitCode});
+		await this.memory.flush();
+		return 'failed';
+	}
+
+	/** Commits the step's changes (ticking its spec-kit box first) and writes its handoff. */
+	private async checkpointStep(step: Step, base: string, startedAt: Date): Promise<StepOutcome> {
+		const {repo, plan, events} = this.opts;
+		const id = plan.id;
+		const warnings: string[] = [];
+		if (plan.speckit && step.sourceLine !== undefined) {
+			const changed = (await repo.workingChanges(base)).map(f => f.path);
+			const missing = taskFilesChanged(step, changed);
+			if (missing.length === 0) await tickTask(plan.speckit.tasksPath, step.id, step.sourceLine);
+			else warnings.push(`${step.id} names ${missing.join(', ')}, which did not change: not ticked in tasks.md`);
+		}
+		const committed = await repo.commitStep(`orchestrator(${id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${id}/${step.id}`});
+		const commit = committed?.commit ?? base;
+		const files = committed ? await repo.changedFiles(base, committed.commit) : [];
+		const pending = this.pendingSteps();
+		warnings.push(...scopeWarnings({step, files, plan, cwd: repo.root, pending}));
+		const finishedAt = new Date();
+		const agent = this.session.steps[step.id]?.agent ?? 'agent';
+		const strictFailure = plan.strict && warnings.length > 0;
+		this.store.patchStep(step.id, {
+			status: strictFailure ? 'failed' : 'done',
+			error: strictFailure ? `file scope (strict): ${warnings[0]}` : undefined,
+			commit,
+			noChanges: !committed,
+			files,
+			warnings,
+			pid: undefined,
+			finishedAt: finishedAt.toISOString(),
+			durationMs: finishedAt.getTime() - startedAt.getTime(),
+		});
+		const checkpoint: Checkpoint | undefined = committed
+			? {name: step.id, kind: 'step', commit, time: new Date().toISOString(), stepId: step.id, phaseId: step.phaseId}
+			: undefined;
+		this.store.patchSession({
+			running: this.running().filter(s => s !== step.id),
+			headCommit: commit,
+			checkpoints: checkpoint ? [...this.session.checkpoints, checkpoint] : this.session.checkpoints,
+			changes: recordChanges(this.session.changes, files, agent),
+		});
+		this.store.setLiveFiles(step.id, null);
+		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: committed ? commit : null, files: files.length, noChanges: !committed, warnings});
+		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
+		await this.recordMeasurements(step.id);
+		this.writeHandoff(step.id);
+		await this.memory.flush();
+		return strictFailure ? 'failed' : 'done';
+	}
+
+	private pendingSteps(): Step[] {
+		const steps = this.session.steps;
+		return [...this.steps.values()].filter(s => {
+			const status = steps[s.id]?.status;
+			return status === 'pending' || status === 'rolled_back';
+		});
+	}
+
+	private previousHandoff(stepId: string): string | undefined {
+		// The handoff of the step that finished last before this one.
+		let latest: StepState | undefined;
+		for (const step of Object.values(this.session.steps)) {
+			if (step.id === stepId || step.status !== 'done' || !step.finishedAt) continue;
+			if (!latest || step.finishedAt > latest.finishedAt!) latest = step;
+		}
+		if (!latest) return undefined;
+		try {
+			return fs.readFileSync(this.opts.paths.handoff(latest.id), 'utf8');
+		} catch {
+			return undefined;
+		}
+	}
+
+	private writeHandoff(stepId: string): void {
+		const state = this.session.steps[stepId];
+		const upcoming = this.pendingSteps();
+		const next = upcoming[0];
+		const ownedByOthers = upcoming.slice(1).flatMap(s => s.files);
+		const lastReport = Object.values(this.session.reports).at(-1);
+		const text = renderHandoff({
+			step: state,
+			next,
+			upcoming,
+			nextScope: next?.files ?? [],
+			ownedByOthers: [...new Set(ownedByOthers)],
+			lastChecks: lastReport?.checks ?? [],
+		});
+		fs.writeFileSync(this.opts.paths.handoff(stepId), text);
+		this.opts.events.emit('handoff', {step: stepId, to: next?.id ?? null});
+	}
+
+	/** While a step runs, the UI shows its files against the last checkpoint (throttled). */
+	private watchLiveDiff(stepId: string, base: string): () => void {
+		const every = this.opts.liveDiffMs ?? 0;
+		if (!this.opts.interactive || every <= 0 || !base) return () => {};
+		let busy = false;
+		let stopped = false;
+		const timer = setInterval(() => {
+			if (busy || stopped) return;
+			busy = true;
+			this.opts.repo
+				.workingChanges(base)
+				.then(files => {
+					if (!stopped) this.store.setLiveFiles(stepId, files);
+				})
+				.catch(() => {})
+				.finally(() => {
+					busy = false;
+				});
+		}, every);
+		return () => {
+			stopped = true;
+			clearInterval(timer);
+		};
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Gates
+
+	/** A failed step: retry, fix forward, roll back, skip, or stop. */
+	private async failureGate(phase: Phase, step: Step): Promise<'continue' | PhaseOutcome> {
+		let fixAttempts = 0;
+		let message = `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
+		for (;;) {
+			const options: Decision[] = ['retry', 'fix', 'rollback', 'skip', 'quit'];
+			const gate: GateState = {kind: 'failure', phaseId: phase.id, stepId: step.id, status: 'waiting', message, options, fixAttempts, openedAt: new Date().toISOString()};
+			this.store.patchSession({gate, status: 'failed'});
+			this.opts.events.emit('gate_opened', {kind: 'failure', phase: phase.id, step: step.id, message});
+			await this.memory.flush();
+			const decision = await this.decide(gate, false);
+			this.opts.events.emit('gate_decided', {kind: 'failure', phase: phase.id, step: step.id, decision});
+			this.store.patchSession({gate: null, status: 'running'});
+			switch (decision) {
+				case 'retry': {
+					await this.restoreForRetry(step.id, 'retry');
+					return 'continue';
+				}
+				case 'skip': {
+					await this.restoreForRetry(step.id, 'skip');
+					this.store.patchStep(step.id, {status: 'skipped'});
+					this.opts.events.emit('step_skipped', {step: step.id});
+					return 'continue';
+				}
+				case 'fix': {
+					fixAttempts++;
+					const fixed = await this.fixForward(phase, {failedStep: step.id});
+					if (fixed === 'aborted') return 'interrupted';
+					if (fixed === 'done') {
+						this.store.patchStep(step.id, {status: 'done', warnings: [...(this.session.steps[step.id]?.warnings ?? []), 'completed by fix forward']});
+						return 'continue';
+					}
+					message = `fix forward for ${step.id} failed too`;
+					continue;
+				}
+				case 'rollback': {
+					await this.rollbackToLast(`${step.id} failed`);
+					if (!this.opts.interactive) return 'stopped';
+					return 'continue';
+				}
+				case 'approve':
+				case 'quit':
+					return this.quitRequested() === 'interrupt' ? 'interrupted' : 'stopped';
+			}
+		}
+	}
+
+	/** Before running a failed step again: its partial work is kept under a ref, the tree restored. */
+	private async restoreForRetry(stepId: string, why: string): Promise<void> {
+		const {repo} = this.opts;
+		const base = this.head();
+		const dirty = await repo.dirtyFiles();
+		if (dirty.length === 0 && (await repo.head()) === base) return;
+		const n = this.session.rollbacks + 1;
+		const ref = `refs/orchestrator/${this.opts.plan.id}/before-rollback-${n}`;
+		const snapshot = await repo.snapshotToRef(ref, `orchestrator(${this.opts.plan.id}): partial work of ${stepId} before ${why}`);
+		await repo.restore(base);
+		this.store.patchSession({
+			rollbacks: n,
+			checkpoints: [...this.session.checkpoints, {name: `before-rollback-${n}`, kind: 'before-rollback', commit: snapshot, ref, time: new Date().toISOString(), stepId}],
+		});
+		this.opts.events.emit('rollback', {to: 'last checkpoint', commit: base, saved: ref, savedCommit: snapshot, reason: `${why} ${stepId}`});
+	}
+
+	private async rollbackToLast(reason: string): Promise<void> {
+		const target = [...this.session.checkpoints].reverse().find(cp => (cp.kind === 'start' || cp.kind === 'step' || cp.kind === 'phase') && cp.commit === this.head()) ?? lastCheckpoint(this.session);
+		if (!target) return;
+		await rollbackTo(this.opts, target, reason);
+		await this.memory.flush();
+	}
+
+	private async phaseGate(phase: Phase): Promise<PhaseOutcome | 'rerun'> {
+		const {events} = this.opts;
+		let fixAttempts = 0;
+		for (;;) {
+			const stop = await this.checkPauseAndQuit();
+			if (stop) return stop;
+			const openedAt = new Date().toISOString();
+			const checking: GateState = {kind: 'phase', phaseId: phase.id, status: 'checking', message: `running ${phase.gate.checks.length} check(s)`, options: [], fixAttempts, openedAt};
+			this.store.patchPhase(phase.id, {status: 'gate'});
+			this.store.patchSession({gate: checking, status: 'gate'});
+			events.emit('gate_opened', {kind: 'phase', phase: phase.id});
+			await this.memory.flush();
+			const report = await this.phaseReport(phase);
+			if (this.quitRequested()) return 'interrupted';
+			const failedChecks = report.checks.filter(c => !c.ok);
+			const strictProblems = this.opts.plan.strict ? report.warnings : [];
+			const passed = failedChecks.length === 0 && strictProblems.length === 0;
+			const message = passed
+				? `${phase.title}: ${report.checks.length === 0 ? 'no checks' : 'all checks passed'}${report.files.length === 0 ? ' · no changes' : ''}`
+				: `${phase.title}: ${failedChecks.length > 0 ? `check failed: ${failedChecks.map(c => c.name ?? c.command).join(', ')}` : strictProblems[0]}`;
+			const options: Decision[] = passed ? ['approve', 'retry', 'rollback', 'skip', 'quit'] : ['retry', 'fix', 'rollback', 'skip', 'quit'];
+			const gate: GateState = {...checking, status: 'waiting', message, report, options};
+			this.store.patchSession({gate, reports: {...this.session.reports, [phase.id]: report}});
+			events.emit('gate_ready', {phase: phase.id, passed, message, report});
+			await this.memory.flush();
+			const decision = await this.decide(gate, passed, phase);
+			events.emit('gate_decided', {kind: 'phase', phase: phase.id, decision});
+			switch (decision) {
+				case 'approve':
+				case 'skip': {
+					await this.closePhase(phase, decision === 'approve' ? 'approved' : 'skipped');
+					return 'next';
+				}
+				case 'retry':
+					continue;
+				case 'fix': {
+					fixAttempts++;
+					const fixed = await this.fixForward(phase, {checks: failedChecks});
+					if (fixed === 'aborted') return 'interrupted';
+					continue;
+				}
+				case 'rollback': {
+					const start = this.session.phases.find(p => p.id === phase.id)?.startCommit;
+					const target = [...this.session.checkpoints].reverse().find(cp => (cp.kind === 'start' || cp.kind === 'step' || cp.kind === 'phase') && cp.commit === start);
+					if (target) await rollbackTo(this.opts, target, `gate of ${phase.id}`);
+					this.store.patchSession({gate: null});
+					this.store.patchPhase(phase.id, {status: 'running'});
+					await this.memory.flush();
+					if (!this.opts.interactive) return 'stopped';
+					return 'rerun';
+				}
+				case 'quit':
+					if (this.quitRequested() === 'interrupt') return 'interrupted';
+					return passed ? 'paused' : 'stopped';
+			}
+		}
+	}
+
+	private async closePhase(phase: Phase, status: 'approved' | 'skipped'): Promise<void> {
+		const {repo, plan, events} = this.opts;
+		const commit = this.head();
+		if (status === 'approved' && phase.gate.tag && commit) {
+			const tag = `orchestrator/${plan.id}/${phase.id}`;
+			await repo.tag(tag, commit, `orchestrator(${plan.id}): phase ${phase.id} approved`);
+			const checkpoint: Checkpoint = {name: phase.id, kind: 'phase', commit, tag, time: new Date().toISOString(), phaseId: phase.id};
+			this.store.patchSession({checkpoints: [...this.session.checkpoints, checkpoint]});
+			events.emit('checkpoint', {name: phase.id, commit, tag});
+		}
+		this.store.patchPhase(phase.id, {status});
+		this.store.patchSession({gate: null, status: 'running'});
+		events.emit(status === 'approved' ? 'phase_approved' : 'phase_skipped', {phase: phase.id});
+		await this.memory.flush();
+	}
+
+	private async phaseReport(phase: Phase): Promise<PhaseReport> {
+		const {repo, plan, paths} = this.opts;
+		const state = this.session.phases.find(p => p.id === phase.id)!;
+		const start = state.startCommit ?? '';
+		const head = this.head();
+		const files = start && head && start !== head ? await repo.changedFiles(start, head) : [];
+		const checks: CheckResult[] = [];
+		for (const check of phase.gate.checks) {
+			if (this.quitRequested()) break;
+			this.opts.events.emit('check_started', {phase: phase.id, command: check.command});
+			const result = await runCheck(check, {
+				cwd: repo.root,
+				logPath: paths.log(`gate-${phase.id}`),
+				signal: this.abort.signal,
+				passedBefore: this.session.preChecks?.[`${phase.id}\0${check.command}`],
+				baseline: check.measure ? this.session.measurements?.[`${check.measure.baseline_step}\0${check.measure.command}`] : undefined,
+			});
+			checks.push(result);
+			this.opts.events.emit('check_finished', {phase: phase.id, command: check.command, ok: result.ok, summary: result.summary, note: result.note});
+		}
+		const stepStates = state.stepIds.map(id => this.session.steps[id]).filter(Boolean);
+		const durationMs = stepStates.reduce((sum, s) => sum + (s.durationMs ?? 0), 0) + checks.reduce((sum, c) => sum + c.durationMs, 0);
+		const warnings = stepStates.flatMap(s => s.warnings);
+		if (phase.gate.checks.length === 0 && !plan.test) warnings.push(`phase ${phase.id} is never tested`);
+		return {phaseId: phase.id, files, checks, durationMs, remainingMs: etaMs(this.session), steps: stepStates.length, warnings};
+	}
+
+	/** fail-then-pass checks must fail before the phase's steps change anything. */
+	private async recordPreChecks(phase: Phase): Promise<void> {
+		const checks = phase.gate.checks.filter(c => c.expect === 'fail-then-pass');
+		if (checks.length === 0) return;
+		const preChecks = {...this.session.preChecks};
+		for (const check of checks) {
+			const result = await runCheck({command: check.command}, {cwd: this.opts.repo.root, logPath: this.opts.paths.log(`gate-${phase.id}`), signal: this.abort.signal});
+			preChecks[`${phase.id}\0${check.command}`] = result.ok;
+			this.opts.events.emit('precheck', {phase: phase.id, command: check.command, ok: result.ok});
+		}
+		this.store.patchSession({preChecks});
+	}
+
+	/** measure checks: the number printed right after their baseline step. */
+	private async recordMeasurements(stepId: string): Promise<void> {
+		const measures = this.opts.plan.phases.flatMap(p => p.gate.checks).filter(c => c.measure?.baseline_step === stepId);
+		if (measures.length === 0) return;
+		const measurements = {...this.session.measurements};
+		for (const check of measures) {
+			const result = await runCheck({command: check.measure!.command, measure: undefined}, {cwd: this.opts.repo.root, logPath: this.opts.paths.log(stepId)});
+			const value = lastNumber(result.tail, check.measure!.metric);
+			if (value !== undefined) measurements[`${stepId}\0${check.measure!.command}`] = value;
+			this.opts.events.emit('measured', {step: stepId, command: check.measure!.command, value: value ?? null});
+		}
+		this.store.patchSession({measurements});
+	}
+
+	/** Runs the fixer agent with the failure as its task; the board shows it as its own step. */
+	private async fixForward(phase: Phase, failure: {failedStep?: string; checks?: CheckResult[]}): Promise<StepOutcome> {
+		const {plan} = this.opts;
+		const n = (this.session.extraSteps ?? []).filter(id => id.includes('-fix-')).length + 1;
+		const target = failure.failedStep ?? phase.id;
+		const id = `${target}-fix-${n}`;
+		const failed = failure.failedStep ? this.session.steps[failure.failedStep] : undefined;
+		const outputTail = failure.failedStep ? (this.store.output[failure.failedStep]?.lines ?? []).slice(-40) : [];
+		const promptLines = [
+			`Fix forward: ${failed ? `step ${failed.id} "${failed.title}" failed: ${failed.error ?? ''}` : `the checks of phase "${phase.title}" failed`}.`,
+			'Make the smallest change that makes it pass. Do not undo the work of earlier steps.',
+		];
+		if (outputTail.length > 0) promptLines.push('', 'Last output of the failed step:', ...outputTail);
+		for (const check of failure.checks ?? []) {
+			promptLines.push('', `Failing check \`${check.command}\` (exit ${check.exitCode}${check.note ? `, ${check.note}` : ''}):`, ...check.tail.slice(-30));
+		}
+		const original = failure.failedStep ? this.steps.get(failure.failedStep) : undefined;
+		const step: Step = {
+			id,
+			title: `Fix forward: ${failed ? failed.id : phase.title}`,
+			phaseId: phase.id,
+			agent: plan.fixer ?? 'bug-fixer',
+			prompt: promptLines.join('\n'),
+			files: original?.files ?? [],
+			depends_on: [],
+			parallel: false,
+			done: false,
+		};
+		this.steps.set(id, step);
+		const session = this.session;
+		this.store.setSession({
+			...session,
+			steps: {...session.steps, [id]: {id, phaseId: phase.id, title: step.title, agent: step.agent!, status: 'pending', attempts: 0, files: [], warnings: [], fixFor: target}},
+			phases: session.phases.map(p => (p.id === phase.id ? {...p, stepIds: [...p.stepIds, id]} : p)),
+			extraSteps: [...(session.extraSteps ?? []), id],
+		});
+		this.opts.events.emit('fix_forward', {step: id, for: target});
+		return this.runStep(step, target);
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Decisions
+
+	/**
+	 * Who decides: passing gates are approved automatically with --yes (or approve: false);
+	 * a person decides when the UI is attached; headless, the --on-failure policy decides,
+	 * and a gate that waits for a person pauses the session.
+	 */
+	private async decide(gate: GateState, passed: boolean, phase?: Phase): Promise<Decision> {
+		if (gate.kind === 'phase' && passed && (this.opts.yes || phase?.gate.approve === false)) return 'approve';
+		if (this.opts.interactive) return this.waitForDecision(gate.options);
+		// Headless, a gate that waits for a person: quit here pauses the session (exit 4).
+		if (gate.kind === 'phase' && passed) return 'quit';
+		switch (this.opts.onFailure) {
+			case 'rollback':
+				return 'rollback';
+			case 'fix':
+				return gate.fixAttempts < MAX_AUTO_FIXES ? 'fix' : 'quit';
+			default:
+				return 'quit';
+		}
+	}
+
+	private waitForDecision(options: Decision[]): Promise<Decision> {
+		const {store} = this.opts;
+		return new Promise(resolve => {
+			const check = (): boolean => {
+				const state = store.getState();
+				if (state.quitRequested) {
+					resolve('quit');
+					return true;
+				}
+				const decision = state.decision;
+				if (decision && decision.seq > this.decisionSeq) {
+					this.decisionSeq = decision.seq;
+					if (options.includes(decision.value)) {
+						resolve(decision.value);
+						return true;
+					}
+					state.setNotice(`${decision.value} is not possible here`);
+				}
+				return false;
+			};
+			if (check()) return;
+			const unsubscribe = store.subscribe(() => {
+				if (check()) unsubscribe();
+			});
+		});
+	}
+}
+
+function firstLine(text: string | undefined): string | undefined {
+	return text?.split('\n').find(l => l.trim() !== '')?.trim();
+}
