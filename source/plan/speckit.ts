@@ -95,7 +95,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 	let ignoreLevel = 0;
 	let ignoredSection = '';
 	let open: OpenTask | null = null;
-	let fence: {char: string; len: number; inTask: boolean} | null = null;
+	let fence: {char: string; len: number; inTask: boolean; line: number} | null = null;
 	let inComment = false;
 	let checkboxesWithoutId = 0;
 	const occurrences = new Map<string, TaskDraft[]>();
@@ -133,7 +133,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 			const inTask = open !== null && indentOf(line) > open.task.indent;
 			if (inTask) open!.task.extra.push(line);
 			else open = null;
-			fence = {...fenceOpen, inTask};
+			fence = {...fenceOpen, inTask, line: lineNo};
 			continue;
 		}
 		const commentAt = line.indexOf('<!--');
@@ -226,6 +226,11 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		} else {
 			open = null;
 		}
+	}
+
+	if (fence) {
+		warn(fence.line, 'this code block is never closed: every line after it was read as code, not as tasks',
+			`close it with ${fence.char.repeat(fence.len)}`);
 	}
 
 	if (tasks.length === 0) {

@@ -321,3 +321,12 @@ describe('importSpecKit: speed', () => {
 		expect(elapsed).toBeLessThan(5000);
 	});
 });
+
+describe('importSpecKit: an unclosed code block', () => {
+	it('says where it starts', () => {
+		const text = '## Phase 1: A\n- [ ] T001 first\n```\n- [ ] T002 swallowed\n';
+		const {plan, warnings} = importSpecKit(text, path.join(root, 'tasks.md'), {cwd: root});
+		expect(steps(plan).map((s) => s.id)).toEqual(['T001']);
+		expect(warnings).toContainEqual(expect.objectContaining({line: 3, message: expect.stringContaining('never closed')}));
+	});
+});
