@@ -70,7 +70,7 @@ describe('dirtyFiles / isUntrackedOrModified', () => {
 		write(dir, {'a.txt': 'changed\n', 'new dir/x.txt': 'x\n', 'build/out.js': 'ignored\n', 'staged.txt': 's\n'});
 		git(dir, 'add', 'staged.txt');
 		fs.rmSync(path.join(dir, 'b.txt'));
-		expect((await repo.dirtyFiles()).sort()).toEqual(['a.txt', 'b.txt', 'new dir/', 'staged.txt']);
+		expect((await repo.dirtyFiles()).sort()).toEqual(['a.txt', 'b.txt', 'new dir/x.txt', 'staged.txt']);
 
 		expect(await repo.isUntrackedOrModified('a.txt')).toBe(true);
 		expect(await repo.isUntrackedOrModified('new dir/x.txt')).toBe(true);
