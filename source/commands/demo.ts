@@ -57,5 +57,6 @@ export async function demoCommand(opts: Omit<SessionCommandOptions, 'resume' | '
 function invokedAs(): string {
 	const script = process.argv[1] ?? '';
 	if (path.basename(script) === 'orchestrator') return 'orchestrator';
-	return `node ${path.relative(process.cwd(), script) || script}`;
+	const relative = path.relative(process.cwd(), script);
+	return `node ${relative && !relative.startsWith('..') ? relative : script}`;
 }

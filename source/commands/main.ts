@@ -111,7 +111,7 @@ export async function runCli(argv: string[]): Promise<number> {
 			case 'validate': {
 				expectAtMost(rest, 1, 'validate [PLAN]');
 				const {validateCommand} = await import('./validate.js');
-				return await validateCommand({plan: rest[0], cwd, json: common.json, maxParallel: values['max-parallel'] ? maxParallel : undefined, out: process.stdout, err: process.stderr});
+				return await validateCommand({plan: rest[0], cwd, json: common.json, agent: common.agent, maxParallel: values['max-parallel'] ? maxParallel : undefined, out: process.stdout, err: process.stderr});
 			}
 			case 'status': {
 				expectAtMost(rest, 0, 'status');

@@ -3,6 +3,7 @@
 // engine headless or under the full-screen UI. Both paths use the same store and engine.
 import path from 'node:path';
 import {checkAgents} from '../agents/resolve-agent.js';
+import {checkSlashCommands} from '../agents/slash.js';
 import {killAllGroups} from '../agents/run-process.js';
 import {Engine, type FailurePolicy} from '../engine/engine.js';
 import {EventLog} from '../engine/event-log.js';
@@ -60,8 +61,9 @@ export async function sessionCommand(opts: SessionCommandOptions): Promise<numbe
 			}
 			throw error;
 		});
-		const agentIssues = (await checkAgents(plan, repo.root, {defaultAgent: opts.agent})).filter(i => i.severity === 'error');
-		if (agentIssues.length > 0) throw new PlanError(agentIssues);
+		// Agents and slash commands are checked before anything runs (SPEC: a missing CLI is a validation error).
+		const issues = [...(await checkAgents(plan, repo.root, {defaultAgent: opts.agent})), ...(await checkSlashCommands(plan, repo.root))].filter(i => i.severity === 'error');
+		if (issues.length > 0) throw new PlanError(issues);
 
 		const store = createOrchestratorStore({plan});
 		let session = recorded

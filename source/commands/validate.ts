@@ -1,4 +1,5 @@
 import {checkAgents} from '../agents/resolve-agent.js';
+import {checkSlashCommands} from '../agents/slash.js';
 import {findDefaultPlan} from '../plan/find-plan.js';
 import {displayPath, formatIssue} from '../plan/format-issue.js';
 import {loadPlan, PlanError} from '../plan/load-plan.js';
@@ -12,6 +13,8 @@ export interface ValidateOptions {
 	json: boolean;
 	/** Cap batch sizes as `run --max-parallel` would; default: show every possible batch. */
 	maxParallel?: number;
+	/** Default agent for steps without one (`--agent`). */
+	agent?: string;
 	out: NodeJS.WritableStream;
 	err: NodeJS.WritableStream;
 }
@@ -43,7 +46,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
 		throw error;
 	}
 
-	const agentIssues = await checkAgents(plan, cwd);
+	const agentIssues = [...(await checkAgents(plan, cwd, {defaultAgent: opts.agent})), ...(await checkSlashCommands(plan, cwd))];
 	const agentErrors = agentIssues.filter((i) => i.severity === 'error');
 	warnings = [...warnings, ...agentIssues.filter((i) => i.severity !== 'error')];
 	if (agentErrors.length > 0) return fail(opts, [...agentErrors, ...warnings]);

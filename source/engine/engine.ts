@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import {agentArgv, resolveAgent} from '../agents/resolve-agent.js';
 import {buildPrompt} from '../agents/build-prompt.js';
+import {resolveSlash} from '../agents/slash.js';
 import {runProcess} from '../agents/run-process.js';
 import type {Repo} from '../git/repo.js';
 import {executionBatches} from '../plan/schedule.js';
@@ -260,9 +261,22 @@ export class Engine {
 		this.store.patchSession({running: [...this.running().filter(id => id !== step.id), step.id], status: 'running'});
 		this.store.resetOutput(step.id);
 
+		// A slash step becomes a prompt for its agent, a shell run (/test) or a checkpoint (/git:commit).
+		let runnable = step;
+		let slashPrompt: string | undefined;
 		let resolved;
 		try {
-			resolved = await resolveAgent(step, plan, cwd, {defaultAgent: this.opts.defaultAgent});
+			if (step.slash) {
+				const action = await resolveSlash(step.slash, plan, cwd);
+				if (action.kind === 'checkpoint') {
+					events.emit('step_started', {step: step.id, title: step.title, agent: 'orchestrator', preset: 'git', attempt: (previous?.attempts ?? 0) + 1});
+					this.store.patchStep(step.id, {agent: 'orchestrator', preset: 'git'});
+					return this.checkpointStep(step, base, startedAt);
+				}
+				if (action.kind === 'run') runnable = {...step, run: action.run, agent: undefined, slash: undefined};
+				else slashPrompt = action.prompt;
+			}
+			resolved = await resolveAgent(runnable, plan, cwd, {defaultAgent: this.opts.defaultAgent});
 		} catch (error) {
 			return this.stepFailed(step, startedAt, null, errorMessage(error));
 		}
@@ -270,8 +284,8 @@ export class Engine {
 		await this.memory.flush();
 		events.emit('step_started', {step: step.id, title: step.title, agent: resolved.name, preset: resolved.preset.name, attempt: (previous?.attempts ?? 0) + 1});
 
-		const prompt = buildPrompt({step, plan, handoff: this.previousHandoff(step.id)});
-		const argv = agentArgv(resolved, step, prompt, cwd);
+		const prompt = buildPrompt({step: runnable, plan, handoff: this.previousHandoff(step.id), slashPrompt});
+		const argv = agentArgv(resolved, runnable, prompt, cwd);
 		const parser = resolved.preset.createParser({cwd});
 		fs.appendFileSync(paths.log(step.id), `\n=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`);
 		const stopLive = this.watchLiveDiff(step.id, base);
