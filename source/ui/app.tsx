@@ -281,7 +281,8 @@ function Screen({store, size: sizeOverride}: AppProps) {
 	};
 
 	const onInput = useCallback((input: string, key: Key) => handler.current(input, key), []);
-	useInput(onInput, {isActive: isRawModeSupported});
+	// isRawModeSupported is stdin.isTTY, undefined for a pipe: only a real true may enable input.
+	useInput(onInput, {isActive: isRawModeSupported === true});
 
 	if (layout.tooSmall) return <TooSmall columns={size.columns} rows={size.rows} />;
 

@@ -20,6 +20,16 @@ export function outputWindow(view: OutputView | undefined, top: number | null, v
 	return {start, following: start >= last};
 }
 
+/**
+ * A line far wider than the pane is cut before Ink measures it (a 64 KB line per frame would
+ * cost more than the whole rest of the screen). The cut must not leave half an escape sequence.
+ */
+export function clipLine(line: string, width: number): string {
+	const limit = width * 4 + 256;
+	if (line.length <= limit) return line;
+	return line.slice(0, limit).replace(/\x1b(\[[0-9;:]*)?$/, '') + '\x1b[0m';
+}
+
 export function agentLabel(step: StepState, plan: Plan | null): string {
 	const preset = plan?.agents[step.agent]?.preset;
 	return preset && preset !== step.agent ? `${step.agent} (${preset})` : step.agent;
@@ -90,7 +100,7 @@ export const OutputPane = memo(function OutputPane({step, plan, top, width, heig
 			) : (
 				lines.map((line, i) => (
 					<Box key={base + start + i} height={1} flexShrink={0} overflow="hidden">
-						<Text wrap="truncate-end">{line}</Text>
+						<Text wrap="truncate-end">{clipLine(line, width)}</Text>
 					</Box>
 				))
 			)}
