@@ -6,7 +6,8 @@ import {agentArgv, resolveAgent} from '../agents/resolve-agent.js';
 import {buildPrompt} from '../agents/build-prompt.js';
 import {resolveSlash} from '../agents/slash.js';
 import {runProcess} from '../agents/run-process.js';
-import type {Repo} from '../git/repo.js';
+import {Repo} from '../git/repo.js';
+import {addWorktree, applyCommit, removeWorktree} from '../git/worktree.js';
 import {executionBatches} from '../plan/schedule.js';
 import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
 import {MemoryWriter} from '../store/memory.js';
@@ -65,6 +66,10 @@ export class Engine {
 	private readonly abort = new AbortController();
 	private readonly steps = new Map<string, Step>();
 	private decisionSeq = 0;
+	/** Steps whose parallel batch overlapped: they run one at a time from now on. */
+	private readonly sequential = new Set<string>();
+	/** Commits made inside batch worktrees, by step id, until they are applied. */
+	private readonly batchCommits = new Map<string, string>();
 	private unsubscribeQuit: (() => void) | null = null;
 
 	constructor(private readonly opts: EngineOptions) {
@@ -183,10 +188,16 @@ export class Engine {
 	/** Runs the phase's steps that are not done yet, batch by batch; failures open a gate. */
 	private async runPendingSteps(phase: Phase): Promise<PhaseOutcome> {
 		for (;;) {
-			const step = this.nextStep(phase);
-			if (!step) return 'next';
+			const batch = this.nextBatch(phase);
+			if (batch.length === 0) return 'next';
 			const stop = await this.checkPauseAndQuit();
 			if (stop) return stop;
+			if (batch.length > 1) {
+				const next = await this.runParallelBatch(phase, batch);
+				if (next !== 'continue') return next;
+				continue;
+			}
+			const [step] = batch;
 			const outcome = await this.runStep(step);
 			if (outcome === 'aborted') return 'interrupted';
 			if (outcome === 'failed') {
@@ -196,16 +207,23 @@ export class Engine {
 		}
 	}
 
-	private nextStep(phase: Phase): Step | undefined {
+	/**
+	 * The open steps of the first batch that has any. A batch runs in parallel only with
+	 * --max-parallel > 1, and never again after it overlapped (its retry runs one by one).
+	 */
+	private nextBatch(phase: Phase): Step[] {
 		const steps = this.session.steps;
 		const open = (id: string) => {
 			const status = steps[id]?.status;
 			return status === 'pending' || status === 'rolled_back' || status === 'running' || status === 'failed';
 		};
 		for (const batch of executionBatches({...this.opts.plan, phases: [phase]}, {maxParallel: this.opts.maxParallel})) {
-			for (const id of batch) if (open(id)) return this.steps.get(id);
+			const ids = batch.filter(open);
+			if (ids.length === 0) continue;
+			const chosen = ids.some(id => this.sequential.has(id)) ? ids.slice(0, 1) : ids;
+			return chosen.map(id => this.steps.get(id)!).filter(Boolean);
 		}
-		return undefined;
+		return [];
 	}
 
 	private async checkPauseAndQuit(): Promise<PhaseOutcome | null> {
@@ -239,9 +257,15 @@ export class Engine {
 		return this.session.headCommit ?? lastCheckpoint(this.session)?.commit ?? '';
 	}
 
-	private async runStep(step: Step, fixFor?: string): Promise<StepOutcome> {
-		const {repo, plan, events, paths} = this.opts;
+	/**
+	 * Runs one step's agent and checkpoints it. In a parallel batch the step runs in its own
+	 * worktree (`worktree`) and only commits there; the batch brings the commit over.
+	 */
+	private async runStep(step: Step, opts: {fixFor?: string; worktree?: Repo} = {}): Promise<StepOutcome> {
+		const {plan, events, paths} = this.opts;
+		const repo = opts.worktree ?? this.opts.repo;
 		const cwd = repo.root;
+		const fixFor = opts.fixFor;
 		const base = this.head();
 		const previous = this.session.steps[step.id];
 		const startedAt = new Date();
@@ -271,7 +295,7 @@ export class Engine {
 				if (action.kind === 'checkpoint') {
 					events.emit('step_started', {step: step.id, title: step.title, agent: 'orchestrator', preset: 'git', attempt: (previous?.attempts ?? 0) + 1});
 					this.store.patchStep(step.id, {agent: 'orchestrator', preset: 'git'});
-					return this.checkpointStep(step, base, startedAt);
+					return opts.worktree ? this.commitInWorktree(step, opts.worktree, base) : this.checkpointStep(step, base, startedAt);
 				}
 				if (action.kind === 'run') runnable = {...step, run: action.run, agent: undefined, slash: undefined};
 				else slashPrompt = action.prompt;
@@ -288,7 +312,7 @@ export class Engine {
 		const argv = agentArgv(resolved, runnable, prompt, cwd);
 		const parser = resolved.preset.createParser({cwd});
 		fs.appendFileSync(paths.log(step.id), `\n=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`);
-		const stopLive = this.watchLiveDiff(step.id, base);
+		const stopLive = this.watchLiveDiff(step.id, base, repo);
 		const seconds = (s?: number) => (s && s > 0 ? s * 1000 : undefined);
 		const result = await runProcess({
 			argv,
@@ -323,6 +347,7 @@ export class Engine {
 			return this.stepFailed(step, startedAt, result.exitCode, why);
 		}
 		if (summary?.isError) return this.stepFailed(step, startedAt, result.exitCode, `${resolved.name} reported an error: ${firstLine(summary.text) ?? 'no message'}`);
+		if (opts.worktree) return this.commitInWorktree(step, opts.worktree, base);
 		return this.checkpointStep(step, base, startedAt);
 	}
 
@@ -342,8 +367,11 @@ export class Engine {
 		return 'failed';
 	}
 
-	/** Commits the step's changes (ticking its spec-kit box first) and writes its handoff. */
-	private async checkpointStep(step: Step, base: string, startedAt: Date): Promise<StepOutcome> {
+	/**
+	 * Commits the step's changes (ticking its spec-kit box first) and writes its handoff.
+	 * `finishedAt` is given when the agent finished earlier (in a batch worktree).
+	 */
+	private async checkpointStep(step: Step, base: string, startedAt: Date, finishedAtGiven?: Date): Promise<StepOutcome> {
 		const {repo, plan, events} = this.opts;
 		const id = plan.id;
 		const warnings: string[] = [];
@@ -358,7 +386,7 @@ export class Engine {
 		const files = committed ? await repo.changedFiles(base, committed.commit) : [];
 		const pending = this.pendingSteps();
 		warnings.push(...scopeWarnings({step, files, plan, cwd: repo.root, pending}));
-		const finishedAt = new Date();
+		const finishedAt = finishedAtGiven ?? new Date();
 		const agent = this.session.steps[step.id]?.agent ?? 'agent';
 		const strictFailure = plan.strict && warnings.length > 0;
 		this.store.patchStep(step.id, {
@@ -388,6 +416,90 @@ export class Engine {
 		this.writeHandoff(step.id);
 		await this.memory.flush();
 		return strictFailure ? 'failed' : 'done';
+	}
+
+	/** In a batch worktree: commit there (no tick: tasks.md lines would conflict), apply later. */
+	private async commitInWorktree(step: Step, worktree: Repo, base: string): Promise<StepOutcome> {
+		const {plan} = this.opts;
+		const committed = await worktree.commitStep(`orchestrator(${plan.id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${plan.id}/${step.id}`});
+		const files = committed ? await worktree.changedFiles(base, committed.commit) : [];
+		if (committed) this.batchCommits.set(step.id, committed.commit);
+		else this.batchCommits.delete(step.id);
+		this.store.patchStep(step.id, {files, pid: undefined, finishedAt: new Date().toISOString()});
+		return 'done';
+	}
+
+	/**
+	 * A parallel batch: each step in its own worktree made from the batch's starting
+	 * checkpoint, all at once; then their commits are applied onto the branch in plan order.
+	 * Two steps that changed the same file, or a commit that does not apply, stop the batch at
+	 * a gate with the tree as before the batch and every commit kept under a ref.
+	 */
+	private async runParallelBatch(phase: Phase, steps: Step[]): Promise<'continue' | PhaseOutcome> {
+		const {repo, plan, events} = this.opts;
+		const base = this.head();
+		const dirs: string[] = [];
+		events.emit('batch_started', {steps: steps.map(s => s.id), base});
+		try {
+			const worktrees = new Map<string, Repo>();
+			for (const step of steps) {
+				const dir = await addWorktree(repo, plan.id, step.id, base);
+				dirs.push(dir);
+				worktrees.set(step.id, await Repo.open(dir));
+			}
+			const outcomes = await Promise.all(steps.map(step => this.runStep(step, {worktree: worktrees.get(step.id)})));
+			if (outcomes.includes('aborted')) return 'interrupted';
+
+			const succeeded = steps.filter((_, i) => outcomes[i] === 'done');
+			for (const step of succeeded) {
+				const commit = this.batchCommits.get(step.id);
+				if (commit) await repo.setRef(`refs/orchestrator/${plan.id}/batch/${step.id}`, commit);
+			}
+			const overlap = batchOverlap(succeeded.map(s => ({id: s.id, files: this.session.steps[s.id]?.files.map(f => f.path) ?? []})));
+			if (overlap) return await this.batchConflict(phase, steps, `${overlap.steps.join(' and ')} both changed ${overlap.files.join(', ')}`);
+
+			for (const step of succeeded) {
+				const state = this.session.steps[step.id];
+				const startedAt = new Date(state.startedAt ?? Date.now());
+				const finishedAt = new Date(state.finishedAt ?? Date.now());
+				const commit = this.batchCommits.get(step.id);
+				const stepBase = this.head();
+				if (commit) {
+					const applied = await applyCommit(repo, commit);
+					if (!applied.ok) {
+						await repo.restore(base);
+						this.store.patchSession({headCommit: base});
+						return await this.batchConflict(phase, steps, `${step.id} does not apply on top of the others: conflict in ${applied.conflicts.join(', ')}`);
+					}
+				}
+				this.store.patchStep(step.id, {baseCommit: stepBase});
+				await this.checkpointStep(step, stepBase, startedAt, finishedAt);
+				// Applied: the branch now holds the change, the worktree commit needs no ref.
+				if (commit) await repo.git.run(['update-ref', '-d', `refs/orchestrator/${plan.id}/batch/${step.id}`]);
+				this.batchCommits.delete(step.id);
+			}
+			const failed = steps.filter((_, i) => outcomes[i] === 'failed');
+			for (const step of failed) {
+				const next = await this.failureGate(phase, step);
+				if (next !== 'continue') return next;
+			}
+			return 'continue';
+		} finally {
+			for (const dir of dirs) await removeWorktree(repo, dir);
+		}
+	}
+
+	/** The batch could not be combined: nothing applied, commits kept, a gate names why. */
+	private async batchConflict(phase: Phase, steps: Step[], why: string): Promise<'continue' | PhaseOutcome> {
+		const {plan} = this.opts;
+		for (const step of steps) {
+			this.sequential.add(step.id);
+			this.store.patchStep(step.id, {status: 'failed', error: `parallel batch not applied: ${why}`, pid: undefined});
+		}
+		this.store.patchSession({running: this.running().filter(id => !steps.some(s => s.id === id))});
+		this.opts.events.emit('batch_conflict', {steps: steps.map(s => s.id), why, kept: steps.map(s => `refs/orchestrator/${plan.id}/batch/${s.id}`)});
+		const message = `parallel batch ${steps.map(s => s.id).join(', ')} stopped: ${why}. Their commits are kept under refs/orchestrator/${plan.id}/batch/*; retry runs them one by one.`;
+		return this.failureGate(phase, steps[0], message, steps);
 	}
 
 	private pendingSteps(): Step[] {
@@ -432,7 +544,7 @@ export class Engine {
 	}
 
 	/** While a step runs, the UI shows its files against the last checkpoint (throttled). */
-	private watchLiveDiff(stepId: string, base: string): () => void {
+	private watchLiveDiff(stepId: string, base: string, repo: Repo): () => void {
 		const every = this.opts.liveDiffMs ?? 0;
 		if (!this.opts.interactive || every <= 0 || !base) return () => {};
 		let busy = false;
@@ -440,7 +552,7 @@ export class Engine {
 		const timer = setInterval(() => {
 			if (busy || stopped) return;
 			busy = true;
-			this.opts.repo
+			repo
 				.workingChanges(base)
 				.then(files => {
 					if (!stopped) this.store.setLiveFiles(stepId, files);
@@ -460,11 +572,15 @@ export class Engine {
 	// Gates
 
 	/** A failed step: retry, fix forward, roll back, skip, or stop. */
-	private async failureGate(phase: Phase, step: Step): Promise<'continue' | PhaseOutcome> {
+	/**
+	 * A failed step (or a parallel batch that could not be combined: `group`): retry, fix
+	 * forward, roll back, skip, or stop.
+	 */
+	private async failureGate(phase: Phase, step: Step, why?: string, group: Step[] = [step]): Promise<'continue' | PhaseOutcome> {
 		let fixAttempts = 0;
-		let message = `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
+		let message = why ?? `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
 		for (;;) {
-			const options: Decision[] = ['retry', 'fix', 'rollback', 'skip', 'quit'];
+			const options: Decision[] = group.length > 1 ? ['retry', 'skip', 'quit'] : ['retry', 'fix', 'rollback', 'skip', 'quit'];
 			const gate: GateState = {kind: 'failure', phaseId: phase.id, stepId: step.id, status: 'waiting', message, options, fixAttempts, openedAt: new Date().toISOString()};
 			this.store.patchSession({gate, status: 'failed'});
 			this.opts.events.emit('gate_opened', {kind: 'failure', phase: phase.id, step: step.id, message});
@@ -475,12 +591,15 @@ export class Engine {
 			switch (decision) {
 				case 'retry': {
 					await this.restoreForRetry(step.id, 'retry');
+					for (const member of group) this.store.patchStep(member.id, {status: 'pending'});
 					return 'continue';
 				}
 				case 'skip': {
 					await this.restoreForRetry(step.id, 'skip');
-					this.store.patchStep(step.id, {status: 'skipped'});
-					this.opts.events.emit('step_skipped', {step: step.id});
+					for (const member of group) {
+						this.store.patchStep(member.id, {status: 'skipped'});
+						this.opts.events.emit('step_skipped', {step: member.id});
+					}
 					return 'continue';
 				}
 				case 'fix': {
@@ -497,6 +616,8 @@ export class Engine {
 				case 'rollback': {
 					await this.rollbackToLast(`${step.id} failed`);
 					if (!this.opts.interactive) return 'stopped';
+					// Rolled back, not retried: wait for the person to look and press p.
+					this.store.patchSession({pauseRequested: true});
 					return 'continue';
 				}
 				case 'approve':
@@ -577,8 +698,13 @@ export class Engine {
 					if (target) await rollbackTo(this.opts, target, `gate of ${phase.id}`);
 					this.store.patchSession({gate: null});
 					this.store.patchPhase(phase.id, {status: 'running'});
+					if (!this.opts.interactive) {
+						await this.memory.flush();
+						return 'stopped';
+					}
+					// The phase runs again once the person presses p.
+					this.store.patchSession({pauseRequested: true});
 					await this.memory.flush();
-					if (!this.opts.interactive) return 'stopped';
 					return 'rerun';
 				}
 				case 'quit':
@@ -695,7 +821,7 @@ export class Engine {
 			extraSteps: [...(session.extraSteps ?? []), id],
 		});
 		this.opts.events.emit('fix_forward', {step: id, for: target});
-		return this.runStep(step, target);
+		return this.runStep(step, {fixFor: target});
 	}
 
 	// ---------------------------------------------------------------------------------------
@@ -751,4 +877,20 @@ export class Engine {
 
 function firstLine(text: string | undefined): string | undefined {
 	return text?.split('\n').find(l => l.trim() !== '')?.trim();
+}
+
+/** The first file changed by two steps of a batch, with the steps, or null. */
+export function batchOverlap(steps: Array<{id: string; files: string[]}>): {steps: string[]; files: string[]} | null {
+	const owner = new Map<string, string>();
+	for (const step of steps) {
+		for (const file of step.files) {
+			const other = owner.get(file);
+			if (other && other !== step.id) {
+				const shared = step.files.filter(f => owner.get(f) === other);
+				return {steps: [other, step.id], files: shared};
+			}
+			owner.set(file, step.id);
+		}
+	}
+	return null;
 }

@@ -5,6 +5,7 @@
 // unless --adopt.
 import {isGroupAlive, stopGroup} from '../agents/kill-tree.js';
 import type {Repo} from '../git/repo.js';
+import {removeAllWorktrees} from '../git/worktree.js';
 import type {Checkpoint, Plan, SessionState, StepState} from '../types.js';
 import {UsageError} from '../util/errors.js';
 import {STEP_TRAILER} from '../git/repo.js';
@@ -33,6 +34,8 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 		}
 	}
 	if (await repo.removeStaleIndexLock()) notes.push('removed a stale .git/index.lock');
+	const worktrees = await removeAllWorktrees(repo, plan.id);
+	if (worktrees > 0) notes.push(`removed ${worktrees} worktree(s) of an interrupted parallel batch`);
 
 	// 2. Step commits made after the last recorded checkpoint are ours: adopt them.
 	const head = session.headCommit ?? session.checkpoints.at(-1)?.commit;
