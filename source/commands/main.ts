@@ -145,7 +145,8 @@ export async function runCli(argv: string[]): Promise<number> {
 function reportError(error: unknown): number {
 	killAllGroups('SIGTERM');
 	if (error instanceof OrchestratorError) {
-		process.stderr.write(`orchestrator: ${error.message}\n`);
+		// One line even when the message quotes multi-line input (JSON.parse quotes the bad text).
+		process.stderr.write(`orchestrator: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
 		for (const line of error.details) process.stderr.write(`  ${line}\n`);
 		if (process.env.DEBUG?.includes('orchestrator')) process.stderr.write(`${error.stack}\n`);
 		return error.exitCode;
