@@ -78,7 +78,11 @@ export class Engine {
 			flushMs: 50,
 			flush: batch => {
 				opts.store.getState().appendOutput(batch);
-				for (const [step, lines] of batch) opts.events.emit('output', {step, lines});
+				for (const [step, lines] of batch) {
+					// The readable copy that tail and older-step views show (the raw log is for audits).
+					fs.appendFileSync(opts.paths.view(step), lines.join('\n') + '\n');
+					opts.events.emit('output', {step, lines});
+				}
 			},
 		});
 		for (const phase of opts.plan.phases) for (const step of phase.steps) this.steps.set(step.id, step);
@@ -311,7 +315,9 @@ export class Engine {
 		const prompt = buildPrompt({step: runnable, plan, handoff: this.previousHandoff(step.id), slashPrompt});
 		const argv = agentArgv(resolved, runnable, prompt, cwd);
 		const parser = resolved.preset.createParser({cwd});
-		fs.appendFileSync(paths.log(step.id), `\n=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`);
+		const header = `=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`;
+		fs.appendFileSync(paths.log(step.id), header);
+		fs.appendFileSync(paths.view(step.id), header);
 		const stopLive = this.watchLiveDiff(step.id, base, repo);
 		const seconds = (s?: number) => (s && s > 0 ? s * 1000 : undefined);
 		const result = await runProcess({

@@ -4,7 +4,7 @@
 import fsp from 'node:fs/promises';
 import {StringDecoder} from 'node:string_decoder';
 import {sanitizeLine} from '../agents/sanitize.js';
-import type {MemoryPaths} from '../util/paths.js';
+import {displayLog, type MemoryPaths} from '../util/paths.js';
 import {readSession} from './memory.js';
 import {OUTPUT_LINES_PER_STEP, type OrchestratorStore} from './store.js';
 
@@ -46,7 +46,7 @@ async function countNewlines(handle: fsp.FileHandle, end: number): Promise<numbe
  * costs only its tail (plus a newline count for the total). Throws when the log is missing.
  */
 export async function loadLogTail(paths: MemoryPaths, stepId: string, maxLines: number): Promise<LogTail> {
-	const handle = await fsp.open(paths.log(stepId), 'r');
+	const handle = await fsp.open(displayLog(paths, stepId), 'r');
 	try {
 		const {size} = await handle.stat();
 		const chunks: Buffer[] = [];
@@ -140,7 +140,7 @@ export function followSession(store: OrchestratorStore, paths: MemoryPaths, opts
 	async function readAppended(stepId: string, follower: LogFollower, final: boolean): Promise<string[] | 'reload'> {
 		let handle: fsp.FileHandle;
 		try {
-			handle = await fsp.open(paths.log(stepId), 'r');
+			handle = await fsp.open(displayLog(paths, stepId), 'r');
 		} catch {
 			return []; // not created yet
 		}

@@ -31,7 +31,8 @@ export function clipLine(line: string, width: number): string {
 }
 
 export function agentLabel(step: StepState, plan: Plan | null): string {
-	const preset = plan?.agents[step.agent]?.preset;
+	// The engine records the resolved preset; before a step runs, the plan's agent spec says it.
+	const preset = step.preset ?? plan?.agents[step.agent]?.preset;
 	return preset && preset !== step.agent ? `${step.agent} (${preset})` : step.agent;
 }
 
