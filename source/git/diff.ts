@@ -23,14 +23,20 @@ export const MAX_COUNTED_BYTES = 8 * 1024 * 1024;
  * plus untracked non-ignored files, each counted as all-added lines. Read-only: takes no lock, so
  * polling it beside an agent's own git commands is safe.
  */
-export async function workingChanges(ctx: RepoContext, from: string): Promise<GitFileChange[]> {
+export async function workingChanges(ctx: RepoContext, from: string, cache: UntrackedCountCache = new Map()): Promise<GitFileChange[]> {
 	const [tracked, untracked] = await Promise.all([
 		ctx.git.out(['--no-optional-locks', 'diff', ...DIFF_FLAGS, '--raw', '--numstat', '-z', from, '--']),
 		untrackedFiles(ctx),
 	]);
 	const changes = parseRawNumstat(tracked);
 	const seen = new Set(changes.map((change) => change.path));
-	const added = await Promise.all(untracked.filter((file) => !seen.has(file)).map((file) => countUntracked(ctx.root, file)));
+	const fresh = untracked.filter((file) => !seen.has(file));
+	const added = await Promise.all(fresh.map((file) => countUntracked(ctx.root, file, cache)));
+	// Forget files that are no longer untracked, so the cache stays as small as the listing.
+	if (cache.size > fresh.length) {
+		const keep = new Set(fresh);
+		for (const key of cache.keys()) if (!keep.has(key)) cache.delete(key);
+	}
 	return [...changes, ...added].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -39,15 +45,24 @@ export async function untrackedFiles(ctx: RepoContext): Promise<string[]> {
 	return out.split('\0').filter(Boolean);
 }
 
-async function countUntracked(root: string, file: string): Promise<GitFileChange> {
+/** Counts of untracked files by path, valid while size and mtime match: a poll re-reads only what changed. */
+export type UntrackedCountCache = Map<string, {size: number; mtimeMs: number; change: GitFileChange}>;
+
+async function countUntracked(root: string, file: string, cache: UntrackedCountCache): Promise<GitFileChange> {
 	const change: GitFileChange = {path: file, status: 'A', added: 0, removed: 0};
 	try {
 		const stat = await fs.lstat(path.join(root, file));
 		if (!stat.isFile()) return change; // a nested repository, a symlink: no lines to count
-		if (stat.size > MAX_COUNTED_BYTES) return {...change, binary: true};
-		const bytes = await fs.readFile(path.join(root, file));
-		if (isBinary(bytes)) return {...change, binary: true};
-		change.added = countLines(bytes);
+		const cached = cache.get(file);
+		if (cached && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs) return {...cached.change};
+		if (stat.size > MAX_COUNTED_BYTES) {
+			change.binary = true;
+		} else {
+			const bytes = await fs.readFile(path.join(root, file));
+			if (isBinary(bytes)) change.binary = true;
+			else change.added = countLines(bytes);
+		}
+		cache.set(file, {size: stat.size, mtimeMs: stat.mtimeMs, change: {...change}});
 	} catch {
 		// Deleted between the listing and the read: report it without counts.
 	}

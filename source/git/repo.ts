@@ -29,6 +29,7 @@ export class Repo implements RepoContext {
 	private identity?: Promise<string[]>;
 	private emptyTreeId?: Promise<string>;
 	private excludeChain: Promise<unknown> = Promise.resolve();
+	private readonly untrackedCounts: diff.UntrackedCountCache = new Map();
 
 	private constructor(
 		readonly root: string,
@@ -146,7 +147,7 @@ export class Repo implements RepoContext {
 
 	/** Live changes of the working tree against `from`, untracked files counted as added lines. */
 	async workingChanges(from: string): Promise<GitFileChange[]> {
-		return diff.workingChanges(this, from);
+		return diff.workingChanges(this, from, this.untrackedCounts);
 	}
 
 	/** Unified diff of one file; to=null: the working tree (an untracked file shows all added). */

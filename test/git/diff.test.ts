@@ -73,6 +73,16 @@ describe('workingChanges', () => {
 		]);
 		// Read-only: the index and the status are unchanged.
 		expect(git(dir, 'diff', '--cached', '--name-only')).toBe('');
+
+		// The next poll sees an untracked file grow, and one that is gone.
+		write(dir, {'new.ts': 'one\ntwo\nthree\nfour\n'});
+		fs.rmSync(path.join(dir, 'blob.bin'));
+		const next = await repo.workingChanges(from);
+		expect(next.map((c) => [c.path, c.added])).toEqual([
+			['a.txt', 1],
+			['gone.txt', 0],
+			['new.ts', 4],
+		]);
 	});
 
 	it('counts lines as git does', () => {

@@ -39,7 +39,7 @@ describe('parseNameStatus', () => {
 
 describe('parseNumstat', () => {
 	it('reads counts, binary files and renames', () => {
-		const text = '1\t0\ta\0-\t-\tbin\0003\t2\t\0old name\0new name\0';
+		const text = '1\t0\ta\0-\t-\tbin\x003\t2\t\0old name\0new name\0';
 		expect(parseNumstat(text)).toEqual([
 			{path: 'a', added: 1, removed: 0, binary: false},
 			{path: 'bin', added: 0, removed: 0, binary: true},
@@ -56,7 +56,7 @@ describe('parseRawNumstat / mergeChanges', () => {
 	it('merges one `diff --raw --numstat -z` output by path', () => {
 		const text =
 			':100644 100644 d68dd40 3ec703c M\0a\0:000000 100644 0000000 8352675 A\0bin\0:100644 100644 e69de29 e69de29 R100\0sp ace\0sp2\0' +
-			'1\t0\ta\0-\t-\tbin\0000\t0\t\0sp ace\0sp2\0';
+			'1\t0\ta\0-\t-\tbin\x000\t0\t\0sp ace\0sp2\0';
 		expect(parseRawNumstat(text)).toEqual([
 			{path: 'a', status: 'M', added: 1, removed: 0},
 			{path: 'bin', status: 'A', added: 0, removed: 0, binary: true},
