@@ -234,6 +234,8 @@ export interface GateState {
 	options: Decision[];
 	/** Number of fix-forward attempts made at this gate. */
 	fixAttempts: number;
+	/** Where `rollback` goes from this gate: the phase's start at a phase gate, the last checkpoint after a failure. */
+	rollbackTo?: {name: string; commit: string};
 	openedAt: string;
 }
 

@@ -587,7 +587,8 @@ export class Engine {
 		let message = why ?? `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
 		for (;;) {
 			const options: Decision[] = group.length > 1 ? ['retry', 'skip', 'quit'] : ['retry', 'fix', 'rollback', 'skip', 'quit'];
-			const gate: GateState = {kind: 'failure', phaseId: phase.id, stepId: step.id, status: 'waiting', message, options, fixAttempts, openedAt: new Date().toISOString()};
+			const target = this.checkpointAt(this.head());
+			const gate: GateState = {kind: 'failure', phaseId: phase.id, stepId: step.id, status: 'waiting', message, options, fixAttempts, openedAt: new Date().toISOString(), rollbackTo: target && {name: target.name, commit: target.commit}};
 			this.store.patchSession({gate, status: 'failed'});
 			this.opts.events.emit('gate_opened', {kind: 'failure', phase: phase.id, step: step.id, message});
 			await this.memory.flush();
@@ -650,8 +651,14 @@ export class Engine {
 		this.opts.events.emit('rollback', {to: 'last checkpoint', commit: base, saved: ref, savedCommit: snapshot, reason: `${why} ${stepId}`});
 	}
 
+	/** The newest restorable checkpoint at this commit (a phase tag and its last step share one). */
+	private checkpointAt(commit: string | undefined): Checkpoint | undefined {
+		if (!commit) return undefined;
+		return [...this.session.checkpoints].reverse().find(cp => (cp.kind === 'start' || cp.kind === 'step' || cp.kind === 'phase') && cp.commit === commit);
+	}
+
 	private async rollbackToLast(reason: string): Promise<void> {
-		const target = [...this.session.checkpoints].reverse().find(cp => (cp.kind === 'start' || cp.kind === 'step' || cp.kind === 'phase') && cp.commit === this.head()) ?? lastCheckpoint(this.session);
+		const target = this.checkpointAt(this.head()) ?? lastCheckpoint(this.session);
 		if (!target) return;
 		await rollbackTo(this.opts, target, reason);
 		await this.memory.flush();
@@ -678,7 +685,8 @@ export class Engine {
 				? `${phase.title}: ${report.checks.length === 0 ? 'no checks' : 'all checks passed'}${report.files.length === 0 ? ' · no changes' : ''}`
 				: `${phase.title}: ${failedChecks.length > 0 ? `check failed: ${failedChecks.map(c => c.name ?? c.command).join(', ')}` : strictProblems[0]}`;
 			const options: Decision[] = passed ? ['approve', 'retry', 'rollback', 'skip', 'quit'] : ['retry', 'fix', 'rollback', 'skip', 'quit'];
-			const gate: GateState = {...checking, status: 'waiting', message, report, options};
+			const start = this.checkpointAt(this.session.phases.find(p => p.id === phase.id)?.startCommit);
+			const gate: GateState = {...checking, status: 'waiting', message, report, options, rollbackTo: start && {name: start.name, commit: start.commit}};
 			this.store.patchSession({gate, reports: {...this.session.reports, [phase.id]: report}});
 			events.emit('gate_ready', {phase: phase.id, passed, message, report});
 			await this.memory.flush();
@@ -699,8 +707,7 @@ export class Engine {
 					continue;
 				}
 				case 'rollback': {
-					const start = this.session.phases.find(p => p.id === phase.id)?.startCommit;
-					const target = [...this.session.checkpoints].reverse().find(cp => (cp.kind === 'start' || cp.kind === 'step' || cp.kind === 'phase') && cp.commit === start);
+					const target = this.checkpointAt(this.session.phases.find(p => p.id === phase.id)?.startCommit);
 					if (target) await rollbackTo(this.opts, target, `gate of ${phase.id}`);
 					this.store.patchSession({gate: null});
 					this.store.patchPhase(phase.id, {status: 'running'});

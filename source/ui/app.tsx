@@ -126,7 +126,7 @@ function Screen({store, size: sizeOverride}: AppProps) {
 		if (binding.decision) {
 			if (!sess?.gate || !gateWaiting(sess, state.readOnly) || !sess.gate.options.includes(binding.decision)) return;
 			if (command === 'rollback') {
-				const cp = lastCheckpoint(sess);
+				const cp = sess.gate?.rollbackTo ?? lastCheckpoint(sess);
 				ask('rollback', `Roll back to ${cp ? `checkpoint ${cp.name} (${cp.commit.slice(0, 10)})` : 'the last checkpoint'}?`);
 			} else if (command === 'skip') {
 				const target = sess.gate.stepId ?? sess.gate.phaseId;
