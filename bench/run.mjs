@@ -1,0 +1,615 @@
+// The benchmark suite: `npm run bench` (builds dist/ first), or `node bench/run.mjs [case…] [--runs N]`
+// after a build. Cases: checkpoint (issue 2), flood (issue 3), import (issue 4), parallel (issue 5).
+//
+// Method (shared/notes/perf-anchors.md): every figure of ours is set against a baseline measured in
+// the same run; baseline and ours alternate (A B, then B A, …) in fresh temp repos prepared outside
+// the timing; each figure is the median of N runs (default 5) and each ratio the median of the
+// per-pair ratios. Prints a table per case and writes it to bench/RESULTS.md: the sections of the
+// cases run now are replaced, those of other cases are kept as they were.
+// The whole suite takes a few minutes; nothing is installed at run time (no tmux: flood is skipped).
+import {spawn, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, openSync, closeSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {setTimeout as sleep} from 'node:timers/promises';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const cli = path.join(root, 'dist/cli.js');
+const resultsPath = path.join(root, 'bench/RESULTS.md');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const MEMORY_DIR = '.specify/agents/context/implementation';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Runs a process; resolves with its exit code, wall ms (spawn to close) and captured output. */
+function run(cmd, args, opts = {}) {
+	return new Promise((resolve, reject) => {
+		const start = performance.now();
+		const child = spawn(cmd, args, {cwd: opts.cwd, env: opts.env ?? process.env, stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout?.setEncoding('utf8').on('data', (d) => (stdout += d));
+		child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
+		child.on('error', reject);
+		child.on('close', (code, signal) => resolve({code: code ?? signal, ms: performance.now() - start, stdout, stderr}));
+	});
+}
+
+function sh(cmd, args, cwd) {
+	const r = spawnSync(cmd, args, {cwd, encoding: 'utf8', maxBuffer: 64 << 20});
+	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}: ${r.stderr || r.stdout}`);
+	return r.stdout;
+}
+
+/** cmd args wrapped in /usr/bin/time -v when present, so the peak RSS can be read afterwards. */
+function timed(cmd, args, rssFile) {
+	return TIME ? [TIME, ['-v', '-o', rssFile, cmd, ...args]] : [cmd, args];
+}
+
+/** Peak RSS in MiB from a /usr/bin/time -v report, or null. */
+function peakMiB(rssFile) {
+	if (!existsSync(rssFile)) return null;
+	const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(rssFile, 'utf8'));
+	return m ? Number(m[1]) / 1024 : null;
+}
+
+const median = (xs) => {
+	const s = xs.filter((x) => x != null && Number.isFinite(x)).sort((a, b) => a - b);
+	if (s.length === 0) return null;
+	const mid = s.length >> 1;
+	return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const range = (xs) => {
+	const s = xs.filter((x) => x != null && Number.isFinite(x));
+	return s.length ? [Math.min(...s), Math.max(...s)] : null;
+};
+
+const fmtMs = (ms) => (ms == null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(3)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const fmtMiB = (m) => (m == null ? 'n/a' : `${m.toFixed(0)} MiB`);
+const fmtRatio = (r) => (r == null ? 'n/a' : `${r.toFixed(2)}×`);
+const withRange = (fmt, xs) => {
+	const r = range(xs);
+	return r && xs.length > 1 ? `${fmt(median(xs))} (${fmt(r[0])}–${fmt(r[1])})` : fmt(median(xs));
+};
+
+function git(cwd, ...args) {
+	return sh('git', args, cwd).trim();
+}
+
+/** A git repo with a committed identity that needs no global config. */
+function initRepo(dir) {
+	mkdirSync(dir, {recursive: true});
+	git(dir, 'init', '-q', '-b', 'main');
+	git(dir, 'config', 'user.name', 'bench');
+	git(dir, 'config', 'user.email', 'bench@example.invalid');
+	git(dir, 'config', 'commit.gpgsign', 'false');
+	git(dir, 'config', 'gc.auto', '0');
+}
+
+function commitAll(dir, message) {
+	git(dir, 'add', '-A');
+	git(dir, 'commit', '-q', '-m', message);
+}
+
+/** A fresh copy of a template repo, with the index's stat data refreshed outside any timing. */
+function freshCopy(template, dest) {
+	sh('cp', ['-a', template, dest], os.tmpdir());
+	spawnSync('git', ['update-index', '-q', '--refresh'], {cwd: dest});
+	return dest;
+}
+
+function readEvents(repo) {
+	const file = path.join(repo, MEMORY_DIR, 'events.jsonl');
+	if (!existsSync(file)) return [];
+	const out = [];
+	for (const line of readFileSync(file, 'utf8').split('\n')) {
+		if (!line) continue;
+		try {
+			out.push(JSON.parse(line));
+		} catch {
+			// a line being written right now
+		}
+	}
+	return out;
+}
+
+function tail(text, n = 4) {
+	return text.trim().split('\n').slice(-n).join(' | ');
+}
+
+function machine() {
+	const v = (cmd, args) => {
+		const r = spawnSync(cmd, args, {encoding: 'utf8'});
+		return r.status === 0 ? r.stdout.trim().split('\n')[0] : 'absent';
+	};
+	return {
+		nproc: os.availableParallelism(),
+		cpu: os.cpus()[0]?.model?.trim() ?? 'unknown',
+		node: process.version,
+		git: v('git', ['--version']).replace('git version ', ''),
+		tmux: v('tmux', ['-V']).replace('tmux ', ''),
+		date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+		load: os.loadavg()[0].toFixed(1),
+	};
+}
+
+function plan(id, steps, extra = '') {
+	const lines = [`id: ${id}`, `title: Bench ${id}`, 'phases:', `  - id: ${id}`, `    title: ${id}`, '    steps:'];
+	for (const s of steps) {
+		lines.push(`      - id: ${s.id}`, `        title: ${s.title}`, `        run: ${JSON.stringify(s.run)}`);
+		if (s.parallel) lines.push('        parallel: true');
+		if (s.files) lines.push(`        files: [${s.files.join(', ')}]`);
+	}
+	lines.push('    gate:', '      approve: false', '      tag: false');
+	return lines.join('\n') + '\n' + extra;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases. Each returns {title, rows: [{metric, baseline, ours, ratio, target, pass}], notes: []}.
+
+/** Issue 2: 100 checkpointed steps in a 2,000-file repo against a bash loop making the same commits. */
+async function checkpointCase({runs, tmp}) {
+	const STEPS = 100;
+	const FILES = 2000;
+	const template = path.join(tmp, 'checkpoint-template');
+	initRepo(template);
+	mkdirSync(path.join(template, 'src'));
+	for (let i = 1; i <= FILES; i++) writeFileSync(path.join(template, 'src', `f${i}.txt`), `file ${i}\n`);
+	const steps = Array.from({length: STEPS}, (_, k) => ({id: `S${String(k + 1).padStart(3, '0')}`, title: `touch f${k + 1}`, run: `echo ${k + 1} >> src/f${k + 1}.txt`}));
+	writeFileSync(path.join(template, 'plan.yaml'), plan('checkpoint', steps));
+	commitAll(template, 'initial: 2,000 files');
+	const baseScript = path.join(tmp, 'checkpoint-baseline.sh');
+	writeFileSync(
+		baseScript,
+		[
+			'set -e',
+			'cd "$1"',
+			`for i in $(seq 1 ${STEPS}); do`,
+			'  bash -c "echo $i >> src/f$i.txt"',
+			'  git add -A',
+			'  git commit -q -m "step $i"',
+			'done',
+		].join('\n') + '\n',
+	);
+
+	const one = async (which, n) => {
+		const repo = freshCopy(template, path.join(tmp, `checkpoint-${which}-${n}`));
+		const rss = path.join(tmp, `checkpoint-${which}-${n}.time`);
+		const [cmd, args] = which === 'base' ? timed('bash', [baseScript, repo], rss) : timed(process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes'], rss);
+		const r = await run(cmd, args, {cwd: repo, env: {...process.env, CI: '1'}});
+		if (r.code !== 0) throw new Error(`${which} exited ${r.code}: ${tail(r.stderr || r.stdout)}`);
+		const commits = Number(git(repo, 'rev-list', '--count', 'HEAD')) - 1;
+		if (commits !== STEPS) throw new Error(`${which} made ${commits} commits, expected ${STEPS}`);
+		const result = {ms: r.ms, rss: peakMiB(rss), split: which === 'ours' ? stepSplit(readEvents(repo)) : null};
+		rmSync(repo, {recursive: true, force: true});
+		return result;
+	};
+
+	await one('ours', 0); // warm-up: file cache, git's and node's first start
+	const base = [];
+	const ours = [];
+	for (let n = 1; n <= runs; n++) {
+		const order = n % 2 ? ['base', 'ours'] : ['ours', 'base'];
+		const got = {};
+		for (const which of order) got[which] = await one(which, n);
+		base.push(got.base);
+		ours.push(got.ours);
+		log(`  checkpoint run ${n}: bash ${fmtMs(got.base.ms)} · ours ${fmtMs(got.ours.ms)}`);
+	}
+	const ratios = ours.map((o, i) => o.ms / base[i].ms);
+	const ratio = median(ratios);
+	const split = (key) => fmtMs(median(ours.map((o) => o.split?.[key])));
+	const oursRss = median(ours.map((o) => o.rss));
+	return {
+		title: `checkpoint (issue 2): ${STEPS} shell steps, one commit each, in a ${FILES.toLocaleString('en')}-file repo`,
+		rows: [
+			{metric: 'whole run, wall', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, ours.map((o) => o.ms)), ratio: fmtRatio(ratio), target: '≤ 1.30×', pass: ratio != null && ratio <= 1.3},
+			{metric: 'per step (wall / 100)', baseline: fmtMs(median(base.map((b) => b.ms)) / STEPS), ours: fmtMs(median(ours.map((o) => o.ms)) / STEPS), ratio: fmtRatio(ratio), target: '', pass: null},
+			{metric: 'peak RSS', baseline: fmtMiB(median(base.map((b) => b.rss))), ours: fmtMiB(oursRss), ratio: '', target: '', pass: null},
+		],
+		notes: [
+			'Baseline: a bash loop running the same 100 commands through `bash -c`, each followed by `git add -A; git commit -q`, in an identical fresh repo.',
+			'Ours: `node dist/cli.js run plan.yaml --headless --yes` (one phase, a gate with no checks), whole process. Both checked to make exactly 100 commits.',
+			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}).`,
+			`Where ours spends a step (medians from events.jsonl): step_started → step_finished (agent, add, commit, diff) ${split('inside')}; step_finished → next step_started ${split('between')}; the rest of the process (node start-up, plan load, start checkpoint before the first step; gate, tag and summary after the last) ${fmtMs(median(ours.map((o) => o.split && o.ms - o.split.span)))}.`,
+		],
+	};
+}
+
+/** Medians of a run's per-step times from its events: inside a step, between steps, first to last. */
+function stepSplit(events) {
+	const inside = [];
+	const between = [];
+	let lastEnd = null;
+	let first = null;
+	let start = null;
+	for (const e of events) {
+		const t = Date.parse(e.time);
+		if (e.type === 'step_started') {
+			start = t;
+			first ??= t;
+			if (lastEnd != null) between.push(t - lastEnd);
+		} else if (e.type === 'step_finished' && start != null) {
+			inside.push(t - start);
+			lastEnd = t;
+		}
+	}
+	return first == null ? null : {inside: median(inside), between: median(between), span: lastEnd - first};
+}
+
+/** Issue 3: 200,000 lines printed line by line under the full UI in tmux, against the same command to /dev/null. */
+async function floodCase({runs, tmp}) {
+	const LINES = 200_000;
+	if (spawnSync('tmux', ['-V']).status !== 0) return {title: 'flood (issue 3)', skipped: 'tmux is not installed on this machine: case skipped', rows: [], notes: []};
+	const template = path.join(tmp, 'flood-template');
+	initRepo(template);
+	// One write per line: what a chatty agent does (seq writes 64 KB chunks and hides the cost).
+	writeFileSync(path.join(template, 'flood.mjs'), 'const n = Number(process.argv[2]);\nfor (let i = 1; i <= n; i++) process.stdout.write(`line ${i} of the flood\\n`);\n');
+	const command = `node flood.mjs ${LINES}`;
+	writeFileSync(path.join(template, 'plan.yaml'), plan('flood', [{id: 'flood', title: `print ${LINES} lines`, run: command}]));
+	commitAll(template, 'flood producer');
+	const socket = `orc-bench-${process.pid}`;
+	const tmux = (...args) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+
+	const baseline = async (n) => {
+		const repo = freshCopy(template, path.join(tmp, `flood-base-${n}`));
+		const rss = path.join(tmp, `flood-base-${n}.time`);
+		const devnull = openSync('/dev/null', 'w');
+		const [cmd, args] = timed('bash', ['-c', command], rss);
+		const r = await run(cmd, args, {cwd: repo, stdio: ['ignore', devnull, 'pipe']});
+		closeSync(devnull);
+		if (r.code !== 0) throw new Error(`baseline exited ${r.code}: ${r.stderr}`);
+		rmSync(repo, {recursive: true, force: true});
+		return {ms: r.ms, rss: peakMiB(rss)};
+	};
+
+	const ours = async (n) => {
+		const repo = freshCopy(template, path.join(tmp, `flood-ours-${n}`));
+		const rss = path.join(tmp, `flood-ours-${n}.time`);
+		const exitFile = path.join(tmp, `flood-ours-${n}.exit`);
+		const inner = [TIME ? `${TIME} -v -o ${rss}` : '', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run plan.yaml --yes`].join(' ');
+		const start = performance.now();
+		const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', `flood${n}`, '-c', repo, `env -u CI TERM=xterm-256color ${inner}; echo $? > ${exitFile}`);
+		if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		// With --yes the plan ends at the summary screen, which waits for q.
+		let finished = false;
+		let quitSent = false;
+		let screen = '';
+		while (!existsSync(exitFile)) {
+			if (performance.now() - start > 120_000) {
+				tmux('kill-session', '-t', `flood${n}`);
+				throw new Error(`no end after 120 s; screen: ${tail(screen, 6)}`);
+			}
+			if (!finished) finished = readEvents(repo).some((e) => e.type === 'session_finished');
+			if (finished && !quitSent) {
+				screen = tmux('capture-pane', '-p', '-t', `flood${n}`).stdout ?? '';
+				tmux('send-keys', '-t', `flood${n}`, 'q');
+				quitSent = true;
+			}
+			await sleep(finished ? 50 : 100);
+		}
+		const code = Number(readFileSync(exitFile, 'utf8').trim());
+		const events = readEvents(repo);
+		const at = (pred) => {
+			const e = events.find(pred);
+			return e ? Date.parse(e.time) : null;
+		};
+		const session = at((e) => e.type === 'session_started');
+		const stepStart = at((e) => e.type === 'step_started' && e.step === 'flood');
+		const stepEnd = at((e) => e.type === 'step_finished' && e.step === 'flood');
+		const logFile = path.join(repo, MEMORY_DIR, 'logs', 'flood.log');
+		const logLines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('line ')).length : 0;
+		if (code !== 0 || stepEnd == null) throw new Error(`ours exited ${code}, step_finished ${stepEnd ? 'seen' : 'missing'}; screen: ${tail(screen, 6)}`);
+		rmSync(repo, {recursive: true, force: true});
+		return {ms: stepEnd - stepStart, fromSession: stepEnd - session, rss: peakMiB(rss), logLines, screen};
+	};
+
+	const base = [];
+	const our = [];
+	try {
+		await baseline(0);
+		await ours(0); // warm-up
+		for (let n = 1; n <= runs; n++) {
+			const got = n % 2 ? {b: await baseline(n), o: await ours(n)} : {o: await ours(n), b: await baseline(n)};
+			base.push(got.b);
+			our.push(got.o);
+			log(`  flood run ${n}: /dev/null ${fmtMs(got.b.ms)} · ours (step) ${fmtMs(got.o.ms)} · peak ${fmtMiB(got.o.rss)}`);
+		}
+	} finally {
+		tmux('kill-server');
+	}
+	const ratios = our.map((o, i) => o.ms / base[i].ms);
+	const ratio = median(ratios);
+	const peak = median(our.map((o) => o.rss));
+	const maxPeak = Math.max(...our.map((o) => o.rss ?? 0));
+	const lost = our.filter((o) => o.logLines !== LINES).map((o) => o.logLines);
+	return {
+		title: `flood (issue 3): an agent printing ${LINES.toLocaleString('en')} lines, one write each, under the full UI in tmux 120×40`,
+		rows: [
+			{metric: 'agent wall (step_started → step_finished)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, our.map((o) => o.ms)), ratio: fmtRatio(ratio), target: '≤ 1.20×', pass: ratio != null && ratio <= 1.2},
+			{metric: 'peak RSS of the orchestrator process', baseline: fmtMiB(median(base.map((b) => b.rss))), ours: `${fmtMiB(peak)} (max ${fmtMiB(maxPeak)})`, ratio: '', target: '≤ 150 MB', pass: TIME ? maxPeak * 1.048576 <= 150 : null},
+			{metric: 'process start → step_finished', baseline: '', ours: withRange(fmtMs, our.map((o) => o.fromSession)), ratio: '', target: '', pass: null},
+		],
+		notes: [
+			`Command: \`${command}\` (one process.stdout.write per line). Baseline: the same command through \`bash -c\` with stdout on /dev/null, timed by this script from spawn to exit.`,
+			'Ours: `env -u CI node dist/cli.js run plan.yaml --yes` in a detached tmux session (120×40), wrapped in `/usr/bin/time -v` for the peak RSS; the agent time is the difference of the step_started and step_finished timestamps in events.jsonl; `q` is sent once session_finished is logged.',
+			lost.length ? `LOG INCOMPLETE: the step log held ${lost.join(', ')} lines instead of ${LINES}.` : `Every run's step log held all ${LINES.toLocaleString('en')} lines.`,
+			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}). The 150 MB target is checked against the largest peak of all runs.`,
+		],
+	};
+}
+
+/** Issue 4: validate --json of a 10,000-task spec-kit tasks.md against node's own start-up. */
+async function importCase({runs, tmp}) {
+	const TASKS = 10_000;
+	const PHASES = 10;
+	const dir = path.join(tmp, 'import');
+	mkdirSync(dir);
+	const lines = ['# Tasks: Bench feature', '', '**Input**: Design documents from `/specs/001-bench/`', ''];
+	let n = 0;
+	for (let p = 1; p <= PHASES; p++) {
+		lines.push(`## Phase ${p}: User Story ${p} - Part ${p} (Priority: P${(p % 3) + 1})`, '');
+		for (let k = 0; k < TASKS / PHASES; k++) {
+			n++;
+			const id = `T${String(n).padStart(5, '0')}`;
+			const par = k % 5 === 0 ? '' : ' [P]';
+			lines.push(`- [${n % 7 === 0 ? 'X' : ' '}] ${id}${par} [US${p}] Implement part ${n} in src/story${p}/module${n}.py and tests/story${p}/test_module${n}.py`);
+		}
+		lines.push('');
+	}
+	lines.push('## Dependencies', '', '- T00002 depends on T00001', '');
+	const tasks = path.join(dir, 'tasks.md');
+	writeFileSync(tasks, lines.join('\n'));
+	const outFile = path.join(tmp, 'import-validate.json');
+
+	// In-process: bundle a tiny entry over the real sources (no TypeScript at run time).
+	const bundle = path.join(root, 'bench/out/import-inprocess.mjs');
+	const {build} = await import('esbuild');
+	await build({
+		stdin: {
+			contents: [
+				"import {readFileSync} from 'node:fs';",
+				"import {importSpecKit} from './source/plan/speckit.ts';",
+				"import {loadPlan} from './source/plan/load-plan.ts';",
+				"import {executionBatches} from './source/plan/schedule.ts';",
+				'const [file, cwd] = process.argv.slice(2);',
+				'let t = performance.now();',
+				"const {plan} = importSpecKit(readFileSync(file, 'utf8'), file, {cwd});",
+				'const order = executionBatches(plan);',
+				'const cold = performance.now() - t;',
+				't = performance.now();',
+				'const loaded = await loadPlan(file, {cwd});',
+				'const order2 = executionBatches(loaded.plan);',
+				'const load = performance.now() - t;',
+				'const steps = plan.phases.reduce((s, p) => s + p.steps.length, 0);',
+				'console.log(JSON.stringify({cold, load, steps, phases: plan.phases.length, batches: order.length, batches2: order2.length}));',
+			].join('\n'),
+			resolveDir: root,
+			sourcefile: 'import-inprocess-entry.ts',
+			loader: 'ts',
+		},
+		outfile: bundle,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		banner: {js: "import {createRequire as __cr} from 'node:module'; const require = __cr(import.meta.url);"},
+		logLevel: 'warning',
+	});
+
+	const validate = async () => {
+		const fd = openSync(outFile, 'w');
+		const r = await run(process.execPath, [cli, 'validate', 'tasks.md', '--json', '--agent', 'shell'], {cwd: dir, stdio: ['ignore', fd, 'pipe']});
+		closeSync(fd);
+		if (r.code !== 0) throw new Error(`validate exited ${r.code}: ${tail(r.stderr || readFileSync(outFile, 'utf8'))}`);
+		return r.ms;
+	};
+	const floor = async () => (await run(process.execPath, ['-e', '0'])).ms;
+	const inProcess = async () => {
+		const r = await run(process.execPath, [bundle, tasks, dir]);
+		if (r.code !== 0) throw new Error(`in-process bundle exited ${r.code}: ${tail(r.stderr)}`);
+		return JSON.parse(r.stdout);
+	};
+
+	await floor();
+	await validate();
+	const json = JSON.parse(readFileSync(outFile, 'utf8'));
+	const steps = json.phases.reduce((s, p) => s + p.steps.length, 0);
+	if (steps !== TASKS || json.phases.length !== PHASES) throw new Error(`validate --json gave ${steps} steps in ${json.phases.length} phases, expected ${TASKS} in ${PHASES}`);
+	const ours = [];
+	const base = [];
+	const inproc = [];
+	for (let k = 1; k <= runs; k++) {
+		if (k % 2) {
+			base.push(await floor());
+			ours.push(await validate());
+		} else {
+			ours.push(await validate());
+			base.push(await floor());
+		}
+		inproc.push(await inProcess());
+		log(`  import run ${k}: node -e 0 ${fmtMs(base.at(-1))} · validate ${fmtMs(ours.at(-1))} · in-process ${fmtMs(inproc.at(-1).cold)}`);
+	}
+	const ratios = ours.map((o, i) => o / base[i]);
+	const oursMed = median(ours);
+	const baseMed = median(base);
+	const cold = median(inproc.map((r) => r.cold));
+	const load = median(inproc.map((r) => r.load));
+	return {
+		title: `import (issue 4): a ${TASKS.toLocaleString('en')}-task spec-kit tasks.md, ${PHASES} phases, [P] markers and file paths`,
+		rows: [
+			{metric: '`validate tasks.md --json --agent shell`, whole process', baseline: withRange(fmtMs, base), ours: withRange(fmtMs, ours), ratio: fmtRatio(median(ratios)), target: '≤ 300 ms', pass: oursMed <= 300},
+			{metric: 'the same minus node start-up', baseline: '', ours: fmtMs(oursMed - baseMed), ratio: '', target: '', pass: null},
+			{metric: 'in-process importSpecKit + executionBatches (cold)', baseline: '', ours: withRange(fmtMs, inproc.map((r) => r.cold)), ratio: '', target: '≤ 300 ms', pass: cold <= 300},
+			{metric: 'in-process loadPlan + executionBatches (after the above)', baseline: '', ours: withRange(fmtMs, inproc.map((r) => r.load)), ratio: '', target: '', pass: null},
+		],
+		notes: [
+			`Baseline: \`node -e 0\`, alternated with ours in the same run. validate's JSON was checked: ${steps} steps in ${json.phases.length} phases, ${json.order.length} batches.`,
+			'In-process: importSpecKit and executionBatches from source/, bundled with esbuild into bench/out/ and timed with performance.now() in a fresh process (first call, so JIT warm-up included).',
+			`Load: ${fmtMs(load)} is the full loadPlan path (file read, import, plan checks) run second in the same process.`,
+		],
+	};
+}
+
+/** Issue 5: 4 independent parallel steps of `sleep 1`, --max-parallel 4 against --max-parallel 1. */
+async function parallelCase({runs, tmp}) {
+	const N = 4;
+	const template = path.join(tmp, 'parallel-template');
+	initRepo(template);
+	mkdirSync(path.join(template, 'out'));
+	writeFileSync(path.join(template, 'out/.keep'), '');
+	const steps = Array.from({length: N}, (_, k) => ({id: `P${k + 1}`, title: `sleep and write p${k + 1}`, run: `sleep 1 && echo ${k + 1} > out/p${k + 1}.txt`, parallel: true, files: [`out/p${k + 1}.txt`]}));
+	writeFileSync(path.join(template, 'plan.yaml'), plan('parallel', steps));
+	commitAll(template, 'parallel plan');
+
+	const one = async (max, n) => {
+		const repo = freshCopy(template, path.join(tmp, `parallel-${max}-${n}`));
+		const r = await run(process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes', '--max-parallel', String(max)], {cwd: repo, env: {...process.env, CI: '1'}});
+		if (r.code !== 0) throw new Error(`--max-parallel ${max} exited ${r.code}: ${tail(r.stderr || r.stdout)}`);
+		const tree = git(repo, 'rev-parse', 'HEAD^{tree}');
+		const worktrees = git(repo, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ')).length - 1;
+		const events = readEvents(repo);
+		const starts = events.filter((e) => e.type === 'step_started').map((e) => Date.parse(e.time));
+		const ends = events.filter((e) => e.type === 'step_finished').map((e) => Date.parse(e.time));
+		// Steps that ran at the same time: started before the first one finished.
+		const overlapped = starts.filter((t) => t < Math.min(...ends)).length;
+		rmSync(repo, {recursive: true, force: true});
+		return {ms: r.ms, tree, worktrees, overlapped};
+	};
+
+	await one(N, 0); // warm-up
+	const seq = [];
+	const par = [];
+	for (let n = 1; n <= runs; n++) {
+		const got = n % 2 ? {s: await one(1, n), p: await one(N, n)} : {p: await one(N, n), s: await one(1, n)};
+		seq.push(got.s);
+		par.push(got.p);
+		log(`  parallel run ${n}: --max-parallel 1 ${fmtMs(got.s.ms)} · --max-parallel ${N} ${fmtMs(got.p.ms)} (${got.p.overlapped} at once)`);
+	}
+	const parMed = median(par.map((p) => p.ms));
+	const sameTree = par.every((p, i) => p.tree === seq[i].tree);
+	const leftover = Math.max(...par.map((p) => p.worktrees), ...seq.map((s) => s.worktrees));
+	return {
+		title: `parallel (issue 5): ${N} independent [P] steps that each sleep 1 s and write their own file`,
+		rows: [
+			{metric: `\`run --max-parallel ${N}\`, whole process`, baseline: withRange(fmtMs, seq.map((s) => s.ms)), ours: withRange(fmtMs, par.map((p) => p.ms)), ratio: fmtRatio(median(par.map((p, i) => p.ms / seq[i].ms))), target: '< 3 s', pass: parMed < 3000},
+			{metric: 'steps running at once (max over runs)', baseline: String(Math.max(...seq.map((s) => s.overlapped))), ours: String(Math.max(...par.map((p) => p.overlapped))), ratio: '', target: String(N), pass: par.every((p) => p.overlapped === N)},
+			{metric: 'same tree as the sequential run · worktrees left', baseline: '', ours: `${sameTree ? 'yes' : 'NO'} · ${leftover}`, ratio: '', target: 'yes · 0', pass: sameTree && leftover === 0},
+		],
+		notes: ['Baseline: the same plan with `--max-parallel 1`, alternated with the parallel run; both `--headless --yes`, whole-process wall from spawn to exit.'],
+	};
+}
+
+const CASES = {checkpoint: checkpointCase, flood: floodCase, import: importCase, parallel: parallelCase};
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+function log(line) {
+	process.stdout.write(line + '\n');
+}
+
+function section(name, result, info, runs) {
+	const out = [`<!-- case:${name} -->`, `## ${result.title}`, ''];
+	out.push(`machine: ${info.nproc} CPUs (${info.cpu}) · node ${info.node} · git ${info.git} · tmux ${info.tmux} · ${info.date} · load average ${info.load} at the start · median of ${runs} runs`, '');
+	if (result.error) out.push(`**ERROR**: ${result.error}`, '');
+	else if (result.skipped) out.push(`**SKIPPED**: ${result.skipped}`, '');
+	else {
+		out.push('| metric | baseline | ours | ratio | target | result |', '|---|---|---|---|---|---|');
+		for (const r of result.rows) out.push(`| ${r.metric} | ${r.baseline} | ${r.ours} | ${r.ratio} | ${r.target} | ${r.pass == null ? '' : r.pass ? 'pass' : '**FAIL**'} |`);
+		out.push('');
+		for (const note of result.notes) out.push(`- ${note}`);
+		out.push('');
+	}
+	out.push(`<!-- /case:${name} -->`);
+	return out.join('\n');
+}
+
+function writeResults(sections) {
+	const header = [
+		'# Benchmark results',
+		'',
+		'Written by `npm run bench` (bench/run.mjs); do not edit by hand. Each case runs baseline and ours',
+		'alternately in the same call, in fresh temp repos prepared outside the timing; figures are medians',
+		'(min–max in brackets), ratios the median of the per-run ratios. Rerun one case with',
+		'`node bench/run.mjs CASE [--runs N]` after `npm run build`.',
+		'',
+	].join('\n');
+	const old = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+	const kept = new Map();
+	for (const m of old.matchAll(/<!-- case:(\w+) -->[\s\S]*?<!-- \/case:\1 -->/g)) kept.set(m[1], m[0]);
+	for (const [name, text] of sections) kept.set(name, text);
+	const ordered = Object.keys(CASES).filter((n) => kept.has(n)).map((n) => kept.get(n));
+	writeFileSync(resultsPath, header + '\n' + ordered.join('\n\n') + '\n');
+}
+
+function printTable(result) {
+	log(`\n${result.title}`);
+	if (result.error) return log(`  ERROR: ${result.error}`);
+	if (result.skipped) return log(`  SKIPPED: ${result.skipped}`);
+	for (const r of result.rows) {
+		const verdict = r.pass == null ? '' : r.pass ? 'pass' : 'FAIL';
+		log(`  ${r.metric.replaceAll('`', '')}: ${r.baseline ? `baseline ${r.baseline} · ` : ''}ours ${r.ours}${r.ratio ? ` · ${r.ratio}` : ''}${r.target ? ` · target ${r.target}` : ''}${verdict ? ` · ${verdict}` : ''}`);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+	const argv = process.argv.slice(2);
+	let runs = 5;
+	const names = [];
+	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--runs') runs = Number(argv[++i]);
+		else if (argv[i].startsWith('--runs=')) runs = Number(argv[i].slice(7));
+		else if (argv[i] === '-h' || argv[i] === '--help') {
+			log(`usage: node bench/run.mjs [${Object.keys(CASES).join('|')} …] [--runs N]`);
+			return 0;
+		} else names.push(argv[i]);
+	}
+	if (!Number.isInteger(runs) || runs < 1) {
+		process.stderr.write('--runs needs a whole number ≥ 1\n');
+		return 2;
+	}
+	const unknown = names.filter((n) => !CASES[n]);
+	if (unknown.length) {
+		process.stderr.write(`unknown case ${unknown.join(', ')}: choose from ${Object.keys(CASES).join(', ')}\n`);
+		return 2;
+	}
+	if (!existsSync(cli)) {
+		process.stderr.write('dist/cli.js is missing: run `npm run build` first (or `npm run bench`)\n');
+		return 2;
+	}
+	const selected = names.length ? names : Object.keys(CASES);
+	const info = machine();
+	log(`bench: ${selected.join(', ')} · ${runs} runs · ${info.nproc} CPUs · node ${info.node}`);
+	const tmp = mkdtempSync(path.join(os.tmpdir(), 'orc-bench-'));
+	const sections = [];
+	let failed = 0;
+	const started = performance.now();
+	try {
+		for (const name of selected) {
+			const t = performance.now();
+			const caseInfo = machine();
+			let result;
+			try {
+				result = await CASES[name]({runs, tmp});
+			} catch (error) {
+				result = {title: name, error: error.message, rows: [], notes: []};
+			}
+			if (result.error || result.rows.some((r) => r.pass === false)) failed++;
+			printTable(result);
+			log(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+			sections.push([name, section(name, result, caseInfo, runs)]);
+		}
+	} finally {
+		rmSync(tmp, {recursive: true, force: true});
+	}
+	writeResults(sections);
+	log(`\n${failed ? `${failed} case(s) missed a target or failed` : 'every target met'} · ${((performance.now() - started) / 1000).toFixed(0)} s · written to bench/RESULTS.md`);
+	return 0;
+}
+
+process.exitCode = await main();
