@@ -137,3 +137,12 @@ export function stepCommit(repo: string, step: string): string {
 	expect(hashes, `commits of ${step}`).toHaveLength(1);
 	return hashes[0];
 }
+
+/** The files of a commit with their exact contents, in treeSnapshot's form. */
+export function commitSnapshot(repo: string, commit: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const file of git(repo, 'ls-tree', '-r', '--name-only', commit).split('\n').filter(Boolean).sort()) {
+		out[file] = execFileSync('git', ['cat-file', 'blob', `${commit}:${file}`], {cwd: repo, encoding: 'utf8'});
+	}
+	return out;
+}
