@@ -72,14 +72,17 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 	const actualHead = await repo.head();
 	const dirty = await repo.dirtyFiles();
 	const crashedSteps = session.running.filter(id => session.steps[id]);
-	if (crashedSteps.length > 0 || session.status === 'interrupted') {
+	// A headless stop at a failed step leaves that step's partial work in the tree: it is ours,
+	// not an edit by hand, and the step runs again from its checkpoint like a crashed one.
+	const failedSteps = session.status === 'stopped' || session.status === 'failed' ? Object.values(session.steps).filter(s => s.status === 'failed').map(s => s.id) : [];
+	if (crashedSteps.length > 0 || failedSteps.length > 0 || session.status === 'interrupted') {
 		if (actualHead !== expected || dirty.length > 0) {
 			if (actualHead !== expected && actualHead && !(await repo.isAncestor(expected, actualHead))) {
 				throw movedError(session, `HEAD is ${actualHead.slice(0, 8)}, not the checkpoint ${expected.slice(0, 8)}`);
 			}
 			const n = session.rollbacks + 1;
 			const ref = `refs/orchestrator/${plan.id}/before-rollback-${n}`;
-			const snapshot = await repo.snapshotToRef(ref, `orchestrator(${plan.id}): partial work of ${crashedSteps.join(', ') || 'an interrupted step'} at resume`);
+			const snapshot = await repo.snapshotToRef(ref, `orchestrator(${plan.id}): partial work of ${[...crashedSteps, ...failedSteps].join(', ') || 'an interrupted step'} at resume`);
 			await repo.restore(expected);
 			session = {
 				...session,
