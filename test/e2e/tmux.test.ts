@@ -79,7 +79,7 @@ describe.skipIf(!hasTmux)('full-screen UI in tmux', () => {
 		tmux('new-session', '-d', '-s', 'run', '-x', '120', '-y', '40', command);
 
 		// The first gate waits: board, output and gate are all on screen.
-		let text = await waitFor('run', t => t.includes('GATE') && t.includes('[a] approve'), 'the first gate');
+		let text = await waitFor('run', t => t.includes('GATE') && t.includes('[a] approve') && t.includes('hello from T001'), 'the first gate');
 		expect(text).toContain('First phase');
 		expect(text).toContain('T001');
 		expect(text).toContain('hello from T001');
@@ -99,7 +99,7 @@ describe.skipIf(!hasTmux)('full-screen UI in tmux', () => {
 		tmux('send-keys', '-t', 'run:tail', 'q');
 
 		// The second gate: b asks first; n keeps everything; b then y rolls back to the first phase.
-		text = await waitFor('run', t => t.includes('GATE') && t.includes('Second phase'), 'the second gate');
+		text = await waitFor('run', t => t.includes('GATE') && t.includes('Second phase') && t.includes('[b] roll back'), 'the second gate waiting for a decision');
 		const secondHead = git(repo, 'rev-parse', 'HEAD');
 		tmux('send-keys', '-t', 'run', 'b');
 		await waitFor('run', t => /\[y\] yes/.test(t), 'the rollback question');
