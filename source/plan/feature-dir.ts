@@ -63,7 +63,8 @@ async function readFeatureJson(cwd: string): Promise<string | undefined> {
 }
 
 async function currentBranch(cwd: string): Promise<string | undefined> {
-	const result = await execa('git', ['rev-parse', '--abbrev-ref', 'HEAD'], {cwd, reject: false});
+	// symbolic-ref also names the branch of a repository with no commit yet (rev-parse cannot).
+	const result = await execa('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], {cwd, reject: false});
 	const branch = result.exitCode === 0 ? String(result.stdout).trim() : '';
 	return branch && branch !== 'HEAD' ? branch : undefined;
 }

@@ -1,6 +1,7 @@
 import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {UsageError} from '../util/errors.js';
+import {findFeatureTasks} from './feature-dir.js';
 
 /** Where `orchestrator init` writes a plan. */
 export const DEFAULT_PLAN_DIR = '.specify/implementation';
@@ -16,12 +17,18 @@ async function isFile(p: string): Promise<boolean> {
 
 /**
  * The plan to use when none is given: `.specify/implementation/plan.yaml` (or .yml/.json),
- * else the most recently modified `specs/<feature>/tasks.md` (the feature being worked on).
+ * else the feature spec-kit itself would pick (SPECIFY_FEATURE_DIRECTORY, .specify/feature.json,
+ * the branch name NNN-*), else the most recently modified `specs/<feature>/tasks.md`.
  */
 export async function findDefaultPlan(cwd: string): Promise<string> {
 	for (const name of DEFAULT_PLAN_NAMES) {
 		const p = path.join(cwd, DEFAULT_PLAN_DIR, name);
 		if (await isFile(p)) return p;
+	}
+	const feature = await findFeatureTasks(cwd);
+	if (feature) {
+		if (await isFile(feature)) return feature;
+		throw new UsageError(`the current spec-kit feature points at ${path.relative(cwd, feature) || feature}, which does not exist — run /speckit.tasks first, or pass a plan: orchestrator run PLAN`);
 	}
 	let newest: {path: string; mtime: number} | undefined;
 	let features: string[] = [];

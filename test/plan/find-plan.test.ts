@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {mkdir, mkdtemp, rm, utimes, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,5 +67,23 @@ describe('formatIssue', () => {
 		expect(formatIssue({file: path.join(dir, 'a', 'p.json'), line: 3, severity: 'error', message: 'm', fix: 'f'}, dir)).toBe(
 			`${path.join('a', 'p.json')}:3: error: m — fix: f`,
 		);
+	});
+});
+
+describe('findDefaultPlan follows the spec-kit feature', () => {
+	it('the branch NNN-name picks its tasks.md over a newer one of another feature', async () => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'orch-feature-'));
+		try {
+			execFileSync('git', ['init', '-q', '-b', '002-export'], {cwd: dir});
+			for (const feature of ['002-export', '003-newer']) {
+				await mkdir(path.join(dir, 'specs', feature), {recursive: true});
+				await writeFile(path.join(dir, 'specs', feature, 'tasks.md'), '# Tasks\n');
+			}
+			const later = new Date(Date.now() + 5000);
+			await utimes(path.join(dir, 'specs/003-newer/tasks.md'), later, later);
+			expect(await findDefaultPlan(dir)).toBe(path.join(dir, 'specs/002-export/tasks.md'));
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
 	});
 });
