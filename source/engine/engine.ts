@@ -464,6 +464,9 @@ export class Engine {
 			const overlap = batchOverlap(succeeded.map(s => ({id: s.id, files: this.session.steps[s.id]?.files.map(f => f.path) ?? []})));
 			if (overlap) return await this.batchConflict(phase, steps, `${overlap.steps.join(' and ')} both changed ${overlap.files.join(', ')}`);
 
+			// A conflict part-way goes back to the batch's start: the steps applied before it lose
+			// their checkpoints again, so their refs go only once the whole batch is on the branch.
+			const {checkpoints, changes} = this.session;
 			for (const step of succeeded) {
 				const state = this.session.steps[step.id];
 				const startedAt = new Date(state.startedAt ?? Date.now());
@@ -474,14 +477,16 @@ export class Engine {
 					const applied = await applyCommit(repo, commit);
 					if (!applied.ok) {
 						await repo.restore(base);
-						this.store.patchSession({headCommit: base});
+						this.store.patchSession({headCommit: base, checkpoints, changes});
 						return await this.batchConflict(phase, steps, `${step.id} does not apply on top of the others: conflict in ${applied.conflicts.join(', ')}`);
 					}
 				}
 				this.store.patchStep(step.id, {baseCommit: stepBase});
 				await this.checkpointStep(step, stepBase, startedAt, finishedAt);
-				// Applied: the branch now holds the change, the worktree commit needs no ref.
-				if (commit) await repo.git.run(['update-ref', '-d', `refs/orchestrator/${plan.id}/batch/${step.id}`]);
+			}
+			// Applied: the branch now holds the changes, the worktree commits need no ref.
+			for (const step of succeeded) {
+				if (this.batchCommits.has(step.id)) await repo.git.run(['update-ref', '-d', `refs/orchestrator/${plan.id}/batch/${step.id}`]);
 				this.batchCommits.delete(step.id);
 			}
 			const failed = steps.filter((_, i) => outcomes[i] === 'failed');
