@@ -8,6 +8,7 @@ import {resolveSlash} from '../agents/slash.js';
 import {runProcess} from '../agents/run-process.js';
 import {Repo} from '../git/repo.js';
 import {addWorktree, applyCommit, removeWorktree} from '../git/worktree.js';
+import type {GitFileChange} from '../git/parse.js';
 import {executionBatches} from '../plan/schedule.js';
 import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
 import {MemoryWriter} from '../store/memory.js';
@@ -461,7 +462,9 @@ export class Engine {
 				const commit = this.batchCommits.get(step.id);
 				if (commit) await repo.setRef(`refs/orchestrator/${plan.id}/batch/${step.id}`, commit);
 			}
-			const overlap = batchOverlap(succeeded.map(s => ({id: s.id, files: this.session.steps[s.id]?.files.map(f => f.path) ?? []})));
+			// A rename changes its old path too (git would carry the other step's edit over silently).
+			const touched = (id: string) => (this.session.steps[id]?.files ?? []).flatMap(f => [f.path, ...((f as GitFileChange).oldPath ? [(f as GitFileChange).oldPath!] : [])]);
+			const overlap = batchOverlap(succeeded.map(s => ({id: s.id, files: touched(s.id)})));
 			if (overlap) return await this.batchConflict(phase, steps, `${overlap.steps.join(' and ')} both changed ${overlap.files.join(', ')}`);
 
 			// A conflict part-way goes back to the batch's start: the steps applied before it lose
