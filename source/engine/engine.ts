@@ -55,6 +55,9 @@ export interface EngineOptions {
 	liveDiffMs?: number;
 }
 
+/** The error of the steps of a parallel batch that overlapped or conflicted. */
+const BATCH_NOT_APPLIED = 'parallel batch not applied';
+
 /** How many fix-forward attempts headless `--on-failure fix` makes at one gate. */
 export const MAX_AUTO_FIXES = 2;
 
@@ -108,6 +111,11 @@ export class Engine {
 		this.unsubscribeQuit = store.subscribe((state, previous) => {
 			if (state.quitRequested && !previous.quitRequested && this.running().length > 0) this.abort.abort();
 		});
+		// A batch that could not be combined before a stop runs one by one on resume too
+		// (in parallel it would stop at the same overlap again).
+		for (const step of Object.values(this.session.steps)) {
+			if (step.status === 'failed' && step.error?.startsWith(BATCH_NOT_APPLIED)) this.sequential.add(step.id);
+		}
 		this.store.patchSession({status: 'running'});
 		try {
 			for (const phase of this.opts.plan.phases) {
@@ -116,6 +124,7 @@ export class Engine {
 				const outcome = await this.runPhase(phase);
 				if (outcome !== 'next') return await this.finish(outcome);
 			}
+			console.error(JSON.stringify((globalThis as any).__prof));
 			return await this.finish('done');
 		} catch (error) {
 			this.store.patchSession({status: 'stopped', message: errorMessage(error)});
@@ -321,6 +330,7 @@ export class Engine {
 		fs.appendFileSync(paths.view(step.id), header);
 		const stopLive = this.watchLiveDiff(step.id, base, repo);
 		const seconds = (s?: number) => (s && s > 0 ? s * 1000 : undefined);
+		const __t0 = performance.now();
 		const result = await runProcess({
 			argv,
 			cwd,
@@ -335,6 +345,7 @@ export class Engine {
 			},
 		});
 		stopLive();
+		(globalThis as any).__prof = (globalThis as any).__prof ?? {}; const __p = (globalThis as any).__prof; __p.run = (__p.run ?? 0) + performance.now() - __t0;
 		let summary;
 		try {
 			summary = parser.finish();
@@ -388,9 +399,12 @@ export class Engine {
 			if (missing.length === 0) await tickTask(plan.speckit.tasksPath, step.id, step.sourceLine);
 			else warnings.push(`${step.id} names ${missing.join(', ')}, which did not change: not ticked in tasks.md`);
 		}
+		const __p = (globalThis as any).__prof; let __t = performance.now();
 		const committed = await repo.commitStep(`orchestrator(${id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${id}/${step.id}`});
+		__p.commit = (__p.commit ?? 0) + performance.now() - __t; __t = performance.now();
 		const commit = committed?.commit ?? base;
 		const files = committed ? await repo.changedFiles(base, committed.commit) : [];
+		__p.diff = (__p.diff ?? 0) + performance.now() - __t;
 		const pending = this.pendingSteps();
 		warnings.push(...scopeWarnings({step, files, plan, cwd: repo.root, pending}));
 		const finishedAt = finishedAtGiven ?? new Date();
@@ -419,9 +433,11 @@ export class Engine {
 		this.store.setLiveFiles(step.id, null);
 		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: committed ? commit : null, files: files.length, noChanges: !committed, warnings});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
+		__t = performance.now();
 		await this.recordMeasurements(step.id);
 		this.writeHandoff(step.id);
 		await this.memory.flush();
+		__p.post = (__p.post ?? 0) + performance.now() - __t;
 		return strictFailure ? 'failed' : 'done';
 	}
 
@@ -508,7 +524,7 @@ export class Engine {
 		const {plan} = this.opts;
 		for (const step of steps) {
 			this.sequential.add(step.id);
-			this.store.patchStep(step.id, {status: 'failed', error: `parallel batch not applied: ${why}`, pid: undefined});
+			this.store.patchStep(step.id, {status: 'failed', error: `${BATCH_NOT_APPLIED}: ${why}`, pid: undefined});
 		}
 		this.store.patchSession({running: this.running().filter(id => !steps.some(s => s.id === id))});
 		this.opts.events.emit('batch_conflict', {steps: steps.map(s => s.id), why, kept: steps.map(s => `refs/orchestrator/${plan.id}/batch/${s.id}`)});
