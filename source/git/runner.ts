@@ -70,6 +70,9 @@ export function gitEnv(extra: Record<string, string> = {}): Record<string, strin
 	return {...env, ...extra};
 }
 
+export const LOCK_RETRY_MS = 1000;
+const INDEX_LOCKED = /index\.lock'?: File exists/;
+
 const TRACE_LINE = /^\d\d:\d\d:\d\d\.\d+ +\S+:\d+ +trace: /;
 
 /** git's own words from a failed command, without our trace lines. */
@@ -90,18 +93,27 @@ export class GitRunner {
 		this.git = createGit(cwd, gitEnv());
 	}
 
-	/** Run `git ...args` in cwd; returns stdout (untrimmed). Throws GitExitError on unexpected exit codes. */
+	/**
+	 * Run `git ...args` in cwd; returns stdout (untrimmed). Throws GitExitError on unexpected exit
+	 * codes. A command that finds the index locked by another git (an agent's own `git add`) is
+	 * retried for up to LOCK_RETRY_MS; a lock that outlives that is reported (see index-lock.ts).
+	 */
 	async run(args: string[], options: RunOptions = {}): Promise<RunResult> {
 		const git = options.env ? createGit(this.cwd, gitEnv(options.env)) : this.git;
-		try {
-			const stdout = await git.raw(args);
-			return {stdout, exitCode: 0};
-		} catch (error) {
-			if (error instanceof GitExitError) {
+		const deadline = Date.now() + LOCK_RETRY_MS;
+		for (;;) {
+			try {
+				const stdout = await git.raw(args);
+				return {stdout, exitCode: 0};
+			} catch (error) {
+				if (!(error instanceof GitExitError)) throw error;
 				if (options.okCodes?.includes(error.exitCode)) return {stdout: error.stdout, exitCode: error.exitCode};
+				if (INDEX_LOCKED.test(error.stderr) && Date.now() < deadline) {
+					await new Promise((resolve) => setTimeout(resolve, 50));
+					continue;
+				}
 				throw new GitExitError(error.exitCode, error.stdout, error.stderr, args);
 			}
-			throw error;
 		}
 	}
 

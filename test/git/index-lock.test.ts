@@ -24,6 +24,16 @@ describe('removeStaleIndexLock', () => {
 		expect(await repo.commitStep('works', {})).not.toBeNull();
 	});
 
+	it('waits for a lock that another git releases soon', async () => {
+		const dir = makeRepo();
+		const repo = await Repo.open(dir);
+		const lock = path.join(dir, '.git/index.lock');
+		fs.writeFileSync(lock, '');
+		setTimeout(() => fs.rmSync(lock, {force: true}), 300);
+		write(dir, {'a.txt': 'a\n'});
+		expect(await repo.commitStep('after the lock', {})).not.toBeNull();
+	});
+
 	it.skipIf(!hasProc)('keeps the lock while a git process of the repository is alive', async () => {
 		const dir = makeRepo();
 		const other = makeRepo();
