@@ -38,6 +38,11 @@ describe('commitStep', () => {
 		const later = new Date(Date.now() + 5000);
 		fs.utimesSync(path.join(dir, 'a.txt'), later, later);
 		expect(await repo.commitStep('nothing', trailer('T002'))).toBeNull();
+		// Staged, then changed back on disk: add restores the index to HEAD, nothing to commit.
+		write(dir, {'a.txt': 'b\n'});
+		git(dir, 'add', 'a.txt');
+		write(dir, {'a.txt': 'a\n'});
+		expect(await repo.commitStep('nothing', trailer('T002'))).toBeNull();
 		expect(await repo.head()).toBe(head);
 	});
 
