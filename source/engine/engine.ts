@@ -124,7 +124,6 @@ export class Engine {
 				const outcome = await this.runPhase(phase);
 				if (outcome !== 'next') return await this.finish(outcome);
 			}
-			console.error(JSON.stringify((globalThis as any).__prof));
 			return await this.finish('done');
 		} catch (error) {
 			this.store.patchSession({status: 'stopped', message: errorMessage(error)});
@@ -330,7 +329,6 @@ export class Engine {
 		fs.appendFileSync(paths.view(step.id), header);
 		const stopLive = this.watchLiveDiff(step.id, base, repo);
 		const seconds = (s?: number) => (s && s > 0 ? s * 1000 : undefined);
-		const __t0 = performance.now();
 		const result = await runProcess({
 			argv,
 			cwd,
@@ -345,7 +343,6 @@ export class Engine {
 			},
 		});
 		stopLive();
-		(globalThis as any).__prof = (globalThis as any).__prof ?? {}; const __p = (globalThis as any).__prof; __p.run = (__p.run ?? 0) + performance.now() - __t0;
 		let summary;
 		try {
 			summary = parser.finish();
@@ -399,12 +396,9 @@ export class Engine {
 			if (missing.length === 0) await tickTask(plan.speckit.tasksPath, step.id, step.sourceLine);
 			else warnings.push(`${step.id} names ${missing.join(', ')}, which did not change: not ticked in tasks.md`);
 		}
-		const __p = (globalThis as any).__prof; let __t = performance.now();
 		const committed = await repo.commitStep(`orchestrator(${id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${id}/${step.id}`});
-		__p.commit = (__p.commit ?? 0) + performance.now() - __t; __t = performance.now();
 		const commit = committed?.commit ?? base;
 		const files = committed ? await repo.changedFiles(base, committed.commit) : [];
-		__p.diff = (__p.diff ?? 0) + performance.now() - __t;
 		const pending = this.pendingSteps();
 		warnings.push(...scopeWarnings({step, files, plan, cwd: repo.root, pending}));
 		const finishedAt = finishedAtGiven ?? new Date();
@@ -433,11 +427,9 @@ export class Engine {
 		this.store.setLiveFiles(step.id, null);
 		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: committed ? commit : null, files: files.length, noChanges: !committed, warnings});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
-		__t = performance.now();
 		await this.recordMeasurements(step.id);
 		this.writeHandoff(step.id);
 		await this.memory.flush();
-		__p.post = (__p.post ?? 0) + performance.now() - __t;
 		return strictFailure ? 'failed' : 'done';
 	}
 

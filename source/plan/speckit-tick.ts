@@ -4,7 +4,7 @@
 
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import {writeFileAtomic} from '../util/atomic-write.js';
 import type {Step} from '../types.js';
 
 /** Ticks of the same file run one after another (parallel steps finish together). */

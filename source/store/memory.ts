@@ -3,7 +3,7 @@
 // in a burst become one write of each file.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
+import {writeFileAtomic} from '../util/atomic-write.js';
 import type {SessionEvent, SessionState} from '../types.js';
 import {OrchestratorError, UsageError, errorMessage, EXIT} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
@@ -18,42 +18,49 @@ import {
 	type CurrentPhaseFile,
 } from './memory-render.js';
 
-export async function writeAtomic(file: string, data: string): Promise<void> {
-	await writeFileAtomic(file, data, {fsync: true});
-}
+export const writeAtomic = writeFileAtomic;
 
 export async function ensureMemoryDirs(paths: MemoryPaths): Promise<void> {
 	await fsp.mkdir(paths.logsDir, {recursive: true});
 	await fsp.mkdir(paths.handoffsDir, {recursive: true});
 }
 
+/** The text of every memory file for a session, by path. current-phase.json comes first. */
+export function renderMemoryFiles(paths: MemoryPaths, session: SessionState, onlyCurrent = false): Array<[string, string]> {
+	const current: [string, string] = [paths.currentPhase, JSON.stringify(renderCurrentPhase(session), null, 2) + '\n'];
+	if (onlyCurrent) return [current];
+	return [
+		current,
+		[paths.changes, JSON.stringify(renderChanges(session), null, 2) + '\n'],
+		[paths.completed, renderCompleted(session)],
+		[paths.pending, renderPending(session)],
+		[paths.rollbackPlan, renderRollbackPlan(session)],
+	];
+}
+
 /** Writes every memory file from the session (all of them: they are small and derived). */
 export async function writeMemoryFiles(paths: MemoryPaths, session: SessionState): Promise<void> {
-	await Promise.all([
-		writeAtomic(paths.currentPhase, JSON.stringify(renderCurrentPhase(session), null, 2) + '\n'),
-		writeAtomic(paths.changes, JSON.stringify(renderChanges(session), null, 2) + '\n'),
-		writeAtomic(paths.completed, renderCompleted(session)),
-		writeAtomic(paths.pending, renderPending(session)),
-		writeAtomic(paths.rollbackPlan, renderRollbackPlan(session)),
-	]);
+	await Promise.all(renderMemoryFiles(paths, session).map(([file, text]) => writeAtomic(file, text)));
 }
 
 /**
  * Follows the store and writes the memory files shortly after each change. `flush()` writes
- * now and resolves when the files on disk match the store, which the engine awaits before
- * any step that must survive a crash (starting an agent, committing, tagging, rolling back).
+ * current-phase.json now (the file resume rebuilds everything from) and resolves when it
+ * matches the store; the engine awaits it before anything that must survive a crash
+ * (starting an agent, after a commit, a tag, a rollback). The derived files (changes.json and
+ * the markdown views) follow on a short timer, and only when their text changed: on the hot
+ * path of a 100-step plan that is most of the I/O saved.
  */
 export class MemoryWriter {
 	private timer: NodeJS.Timeout | null = null;
 	private chain: Promise<void> = Promise.resolve();
-	private written: SessionState | null = null;
+	private readonly written = new Map<string, string>();
 	private unsubscribe: (() => void) | null = null;
-	private failure: unknown = null;
 
 	constructor(
 		private readonly store: OrchestratorStore,
 		private readonly paths: MemoryPaths,
-		private readonly delayMs = 40,
+		private readonly delayMs = 150,
 	) {}
 
 	start(): void {
@@ -66,37 +73,45 @@ export class MemoryWriter {
 		if (this.timer) return;
 		this.timer = setTimeout(() => {
 			this.timer = null;
-			void this.flush().catch(() => {});
+			void this.write('all').catch(() => {});
 		}, this.delayMs);
 	}
 
+	/** current-phase.json now; the rest stays on the timer. */
 	flush(): Promise<void> {
-		if (this.timer) {
-			clearTimeout(this.timer);
-			this.timer = null;
-		}
+		return this.write('current');
+	}
+
+	private write(which: 'current' | 'all'): Promise<void> {
 		this.chain = this.chain.then(async () => {
 			const session = this.store.getState().session;
-			if (!session || session === this.written) return;
+			if (!session) return;
+			const files = renderMemoryFiles(this.paths, session, which === 'current');
 			try {
-				await writeMemoryFiles(this.paths, session);
-				this.written = session;
+				await Promise.all(
+					files
+						.filter(([file, text]) => this.written.get(file) !== text)
+						.map(async ([file, text]) => {
+							await writeAtomic(file, text);
+							this.written.set(file, text);
+						}),
+				);
 			} catch (error) {
-				this.failure = error;
 				throw new OrchestratorError(`cannot write the memory files in ${MEMORY_DIR}: ${errorMessage(error)} — check the disk and permissions`, EXIT.failed);
 			}
 		});
 		return this.chain;
 	}
 
-	get lastFailure(): unknown {
-		return this.failure;
-	}
-
+	/** Stops following the store and writes every file that is behind. */
 	async stop(): Promise<void> {
 		this.unsubscribe?.();
 		this.unsubscribe = null;
-		await this.flush();
+		if (this.timer) {
+			clearTimeout(this.timer);
+			this.timer = null;
+		}
+		await this.write('all');
 	}
 }
 
