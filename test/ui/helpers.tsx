@@ -2,7 +2,7 @@
 import React from 'react';
 import {act} from 'react';
 import {render} from 'ink-testing-library';
-import stripAnsi from 'strip-ansi';
+import {stripAnsi} from '../../source/agents/sanitize.js';
 import type {GateState, Plan, Step} from '../../source/types.js';
 import {createSession} from '../../source/store/session.js';
 import {createOrchestratorStore, type OrchestratorStore} from '../../source/store/store.js';

@@ -1,7 +1,7 @@
 import React, {memo} from 'react';
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import stripAnsi from 'strip-ansi';
+import {stripAnsi} from '../../agents/sanitize.js';
 import type {SessionState} from '../../types.js';
 import {formatDuration} from '../../store/session.js';
 import {decisionBindings} from '../keymap.js';
