@@ -125,4 +125,42 @@ describe.skipIf(!hasTmux)('full-screen UI in tmux', () => {
 		expect(state.session.steps.T002.status).toBe('rolled_back');
 		expect(state.phases_completed).toEqual(['first']);
 	}, 90_000);
+
+	test('resize down to 60×15 and below, Ctrl-C stops the agent and restores the terminal; SIGTERM too', async () => {
+		for (const signal of ['C-c', 'TERM'] as const) {
+			const repo = makeRepo();
+			const pidFile = path.join(tempDir(), 'agent.pid');
+			writeFiles(repo, {
+				'plan.yaml': `id: stop\ntitle: Stop test\nphases:\n  - id: only\n    title: Only phase\n    steps:\n      - id: T001\n        title: Long runner\n        run: "echo $$ > ${pidFile}; for i in $(seq 1 600); do echo tick $i; sleep 0.1; done"\n    gate:\n      checks: ["true"]\n`,
+			});
+			const exit = path.join(tempDir(), 'exit');
+			tmux('new-session', '-d', '-s', 'stop', '-x', '120', '-y', '40', `cd ${repo} && env -u CI node ${CLI} run plan.yaml; echo $? > ${exit}; sleep 60`);
+			await waitFor('stop', t => /tick \d+/.test(t), 'the agent output');
+			if (signal === 'C-c') {
+				// The layout follows the terminal down to 60×15; below that one line says so.
+				tmux('resize-window', '-t', 'stop', '-x', '60', '-y', '15');
+				const small = await waitFor('stop', t => t.includes('Phases') && t.split('\n').some(l => l.includes('tick')), 'the 60×15 layout');
+				expect(Math.max(...small.split('\n').map(l => l.trimEnd().length))).toBeLessThanOrEqual(60);
+				tmux('resize-window', '-t', 'stop', '-x', '50', '-y', '10');
+				await waitFor('stop', t => /too small/i.test(t), 'the too-small line');
+				tmux('resize-window', '-t', 'stop', '-x', '120', '-y', '40');
+				await waitFor('stop', t => t.includes('Long runner'), 'the full layout again');
+				tmux('send-keys', '-t', 'stop', 'C-c');
+			} else {
+				const pane = tmux('display', '-p', '-t', 'stop', '#{pane_pid}').trim();
+				const node = execFileSync('pgrep', ['-P', pane, '-f', 'cli.js'], {encoding: 'utf8'}).trim().split('\n')[0];
+				process.kill(Number(node), 'SIGTERM');
+			}
+			const deadline = Date.now() + 15_000;
+			while (!fs.existsSync(exit) && Date.now() < deadline) await new Promise(r => setTimeout(r, 100));
+			expect(fs.readFileSync(exit, 'utf8').trim()).toBe('130');
+			expect(tmux('display', '-p', '-t', 'stop', '#{alternate_on}').trim()).toBe('0');
+			expect(tmux('display', '-p', '-t', 'stop', '#{cursor_flag}').trim()).toBe('1');
+			const agentPid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+			expect(() => process.kill(agentPid, 0)).toThrow();
+			const state = readJson(memoryFile(repo, 'current-phase.json'));
+			expect(state.status).toBe('interrupted');
+			tmux('kill-server');
+		}
+	}, 90_000);
 });
