@@ -404,10 +404,15 @@ export class Engine {
 		const finishedAt = finishedAtGiven ?? new Date();
 		const agent = this.session.steps[step.id]?.agent ?? 'agent';
 		const strictFailure = plan.strict && warnings.length > 0;
+		// A strict scope failure is a failed step: its commit is no checkpoint (a retry or resume
+		// on top of it would pass with "no changes"). The branch goes back to `base` and the work
+		// stays in the tree, as any failed step leaves it.
+		if (strictFailure && committed) await repo.git.run(['reset', '-q', '--mixed', base]);
+		const kept = committed && !strictFailure;
 		this.store.patchStep(step.id, {
 			status: strictFailure ? 'failed' : 'done',
 			error: strictFailure ? `file scope (strict): ${warnings[0]}` : undefined,
-			commit,
+			commit: strictFailure ? undefined : commit,
 			noChanges: !committed,
 			files,
 			warnings,
@@ -415,17 +420,17 @@ export class Engine {
 			finishedAt: finishedAt.toISOString(),
 			durationMs: finishedAt.getTime() - startedAt.getTime(),
 		});
-		const checkpoint: Checkpoint | undefined = committed
+		const checkpoint: Checkpoint | undefined = kept
 			? {name: step.id, kind: 'step', commit, time: new Date().toISOString(), stepId: step.id, phaseId: step.phaseId}
 			: undefined;
 		this.store.patchSession({
 			running: this.running().filter(s => s !== step.id),
-			headCommit: commit,
+			headCommit: strictFailure ? base : commit,
 			checkpoints: checkpoint ? [...this.session.checkpoints, checkpoint] : this.session.checkpoints,
-			changes: recordChanges(this.session.changes, files, agent),
+			changes: strictFailure ? this.session.changes : recordChanges(this.session.changes, files, agent),
 		});
 		this.store.setLiveFiles(step.id, null);
-		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: committed ? commit : null, files: files.length, noChanges: !committed, warnings});
+		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
 		await this.recordMeasurements(step.id);
 		this.writeHandoff(step.id);
@@ -478,6 +483,7 @@ export class Engine {
 			// A conflict part-way goes back to the batch's start: the steps applied before it lose
 			// their checkpoints again, so their refs go only once the whole batch is on the branch.
 			const {checkpoints, changes} = this.session;
+			const rejected = new Set<string>();
 			for (const step of succeeded) {
 				const state = this.session.steps[step.id];
 				const startedAt = new Date(state.startedAt ?? Date.now());
@@ -493,14 +499,19 @@ export class Engine {
 					}
 				}
 				this.store.patchStep(step.id, {baseCommit: stepBase});
-				await this.checkpointStep(step, stepBase, startedAt, finishedAt);
+				if ((await this.checkpointStep(step, stepBase, startedAt, finishedAt)) === 'failed') {
+					// Strict file scope: its work leaves the tree (its commit stays under its batch ref)
+					// so the next step of the batch does not commit it.
+					await repo.restore(stepBase);
+					rejected.add(step.id);
+				}
 			}
 			// Applied: the branch now holds the changes, the worktree commits need no ref.
 			for (const step of succeeded) {
-				if (this.batchCommits.has(step.id)) await repo.git.run(['update-ref', '-d', `refs/orchestrator/${plan.id}/batch/${step.id}`]);
+				if (this.batchCommits.has(step.id) && !rejected.has(step.id)) await repo.git.run(['update-ref', '-d', `refs/orchestrator/${plan.id}/batch/${step.id}`]);
 				this.batchCommits.delete(step.id);
 			}
-			const failed = steps.filter((_, i) => outcomes[i] === 'failed');
+			const failed = steps.filter((s, i) => outcomes[i] === 'failed' || rejected.has(s.id));
 			for (const step of failed) {
 				const next = await this.failureGate(phase, step);
 				if (next !== 'continue') return next;
