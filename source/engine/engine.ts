@@ -827,8 +827,9 @@ export class Engine {
 	/** Runs the fixer agent with the failure as its task; the board shows it as its own step. */
 	private async fixForward(phase: Phase, failure: {failedStep?: string; checks?: CheckResult[]}): Promise<StepOutcome> {
 		const {plan} = this.opts;
-		const n = (this.session.extraSteps ?? []).filter(id => id.includes('-fix-')).length + 1;
 		const target = failure.failedStep ?? phase.id;
+		// Numbered per failure: the first fix of T4 is T4-fix-1, whatever was fixed before it.
+		const n = (this.session.extraSteps ?? []).filter(id => id.startsWith(`${target}-fix-`)).length + 1;
 		const id = `${target}-fix-${n}`;
 		const failed = failure.failedStep ? this.session.steps[failure.failedStep] : undefined;
 		const outputTail = failure.failedStep ? (this.store.output[failure.failedStep]?.lines ?? []).slice(-40) : [];
