@@ -7,7 +7,13 @@ step="$1"
 prompt="${2:-}"
 pause() { sleep "${DEMO_AGENT_PAUSE:-0.25}"; }
 say() { printf '%s\n' "$*"; pause; }
-tool() { printf '\033[36m%s\033[0m %s\n' "$1" "$2"; pause; }
+tool() {
+  printf '\033[36m%s\033[0m %s\n' "$1" "$2"
+  # Like a real agent, create the folder of a file it writes (git keeps no empty folders,
+  # so after a rollback test/ may be gone).
+  if [ "$1" = Write ]; then mkdir -p "$(dirname "$2")"; fi
+  pause
+}
 
 say "$(printf '\033[1mTask %s\033[0m' "$step")"
 say "${prompt%%$'\n'*}"

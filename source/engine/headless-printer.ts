@@ -64,7 +64,10 @@ export function formatEvent(event: SessionEvent, showOutput = true): string | nu
 		case 'fix_forward':
 			return `  ⚒ fix forward ${e.step} for ${e.for}`;
 		case 'gate_opened':
-			return e.kind === 'failure' ? `  ⚠ ${e.message}` : `  ◆ gate ${e.phase}: running checks`;
+			// A failed step was already reported by its step_finished line.
+			return e.kind === 'failure' ? null : `  ◆ gate ${e.phase}: running checks`;
+		case 'batch_conflict':
+			return `  ⚠ parallel batch ${(e.steps as string[]).join(', ')} not applied: ${e.why}`;
 		case 'check_finished':
 			return `    ${e.ok ? '✓' : '✗'} ${e.command}${e.summary ? ` (${e.summary})` : ''}${e.note ? ` — ${e.note}` : ''}`;
 		case 'gate_ready':
