@@ -132,3 +132,50 @@ describe('a crash in the middle of a batch', () => {
 		for (const id of BATCH) expect(steps[id]).toMatchObject({status: 'done', attempts: 2});
 	});
 });
+
+describe('other exits from a batch', () => {
+	it('Ctrl-C (SIGINT) while the steps sleep: exit 130, agents stopped, no worktree; resume finishes', async () => {
+		const repo = repoWithPlan(batchPlan(3));
+		const args = ['--headless', '--yes', '--max-parallel', '4'];
+		const first = startCli(['run', 'plan.yaml', ...args], repo);
+		const pids = (): number[] => {
+			try {
+				const steps = currentPhase(repo).session.steps;
+				return BATCH.map(id => steps[id]?.pid).filter((pid): pid is number => typeof pid === 'number');
+			} catch {
+				return [];
+			}
+		};
+		expect(await waitFor(() => pids().length === BATCH.length, 15_000), first.output().stdout).toBe(true);
+		const agents = pids();
+		first.child.kill('SIGINT');
+		const stopped = await first.done;
+		expect(stopped.code, stopped.stderr + stopped.stdout).toBe(130);
+		for (const pid of agents) expect(pidAlive(pid), `agent ${pid}`).toBe(false);
+		expectNoWorktree(repo);
+		expect(git(repo, 'status', '--porcelain')).toBe('');
+		expect(git(repo, 'rev-parse', 'HEAD')).toBe(stepCommit(repo, 'S0'));
+
+		const resumed = await runCli(['resume', ...args], {cwd: repo});
+		expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+		for (const id of ['S0', ...BATCH, 'S9']) stepCommit(repo, id);
+		expect(treeSnapshot(repo)['listing.txt']).toBe('P1.txt\nP2.txt\nP3.txt\nP4.txt\nS0.txt\n');
+		expectNoWorktree(repo);
+	});
+
+	it('one step of the batch fails: the others are applied in plan order, the failed one stops the run (exit 1)', async () => {
+		const plan = batchPlan(0).replace("echo P2 > out/P2.txt;", 'echo partial > out/P2.txt; exit 5;');
+		expect(plan).not.toBe(batchPlan(0));
+		const repo = repoWithPlan(plan);
+		const result = await runCli(['run', 'plan.yaml', '--headless', '--yes', '--max-parallel', '4'], {cwd: repo});
+		expect(result.code, result.stderr + result.stdout).toBe(1);
+		const session = currentPhase(repo).session;
+		expect(session.steps.P2).toMatchObject({status: 'failed', exitCode: 5});
+		for (const id of ['P1', 'P3', 'P4']) expect(session.steps[id].status, id).toBe('done');
+		expect(session.steps.S9.status).toBe('pending');
+		expect(subjects(repo).slice(0, 4).reverse()).toEqual(['S0 Prepare', 'P1 Sleep P1', 'P3 Sleep P3', 'P4 Sleep P4'].map(t => `orchestrator(par): ${t}`));
+		expect(git(repo, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n')).not.toContain('out/P2.txt');
+		expectNoWorktree(repo);
+	});
+});
+
