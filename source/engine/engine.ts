@@ -337,7 +337,12 @@ export class Engine {
 			stallMs: seconds(step.stall_timeout ?? resolved.spec.stall_timeout),
 			logPath: paths.log(step.id),
 			signal: this.abort.signal,
-			onSpawn: pid => this.store.patchStep(step.id, {pid}),
+			onSpawn: pid => {
+				this.store.patchStep(step.id, {pid});
+				// events.jsonl is appended synchronously: resume finds (and stops) this agent even
+				// when a kill -9 lands before the memory files catch up with the pid.
+				events.emit('agent_spawned', {step: step.id, pid});
+			},
 			onLine: line => {
 				for (const readable of parser.push(line)) this.output.push(step.id, readable);
 			},

@@ -8,6 +8,8 @@ import type {Repo} from '../git/repo.js';
 import {removeAllWorktrees} from '../git/worktree.js';
 import type {Checkpoint, Plan, SessionState, StepState} from '../types.js';
 import {UsageError} from '../util/errors.js';
+import {memoryPaths, type MemoryPaths} from '../util/paths.js';
+import {readEvents} from '../store/memory.js';
 import {STEP_TRAILER} from '../git/repo.js';
 import {recordChanges} from './changes.js';
 import type {EventLog} from './event-log.js';
@@ -25,9 +27,11 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 	let session = mergePlan(opts.session, plan, events);
 	const notes: string[] = [];
 
-	// 1. Agents of the dead runner must not keep editing the tree.
+	// 1. Agents of the dead runner must not keep editing the tree. A pid the memory files did
+	// not get in time is in events.jsonl (appended synchronously at spawn).
+	const spawned = session.running.some(id => !session.steps[id]?.pid) ? await spawnedPids(memoryPaths(repo.root), session) : new Map<string, number>();
 	for (const id of session.running) {
-		const pid = session.steps[id]?.pid;
+		const pid = session.steps[id]?.pid ?? spawned.get(id);
 		if (pid && isGroupAlive(pid)) {
 			await stopGroup(pid, 1000);
 			notes.push(`stopped the leftover agent of ${id} (pid ${pid})`);
@@ -120,6 +124,18 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 	session = {...session, status: 'running', resumedAt: now.toISOString(), elapsedBeforeMs, finishedAt: undefined, message: notes.join('; ') || undefined};
 	events.emit('session_resumed', {notes});
 	return session;
+}
+
+/** The pid of each running step's current attempt, from its agent_spawned event. */
+async function spawnedPids(paths: MemoryPaths, session: SessionState): Promise<Map<string, number>> {
+	const pids = new Map<string, number>();
+	const {events} = await readEvents(paths);
+	for (const event of events) {
+		if (event.type !== 'agent_spawned' || typeof event.step !== 'string' || typeof event.pid !== 'number') continue;
+		const startedAt = session.steps[event.step]?.startedAt;
+		if (session.running.includes(event.step) && (!startedAt || event.time >= startedAt)) pids.set(event.step, event.pid);
+	}
+	return pids;
 }
 
 function movedError(session: SessionState, why: string): UsageError {
