@@ -1,0 +1,164 @@
+// Crash consistency through the real binary: SIGKILL the orchestrator at moments spread over a
+// 20-step run, resume, and compare with an uninterrupted run; no orphaned agents after a kill
+// or Ctrl-C. The moments are fractions of the measured uninterrupted run: deterministic choices.
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {cleanupTempDirs, git, memoryFile, runCli, tempDir, treeSnapshot} from '../helpers/repo.js';
+import {currentPhase, ensureBuilt, events, killPidFile, pidAlive, repoWithPlan, sleep, startCli, subjects, waitFor} from './harness.js';
+
+beforeAll(ensureBuilt);
+afterAll(cleanupTempDirs);
+
+const STEPS = 20;
+const PHASES = 4;
+
+/** 20 shell steps in 4 phases; each appends one line to its own file between two short sleeps (50 ms). */
+function crashPlan(): string {
+	const lines = ['id: crash', 'title: Twenty steps', 'test: "true"', 'phases:'];
+	const perPhase = STEPS / PHASES;
+	for (let p = 0; p < PHASES; p++) {
+		lines.push(`  - id: phase-${p + 1}`, `    title: Phase ${p + 1}`, '    steps:');
+		for (let s = 0; s < perPhase; s++) {
+			const id = `T${String(p * perPhase + s + 1).padStart(3, '0')}`;
+			lines.push(`      - id: ${id}`, `        title: Step ${id}`, `        run: mkdir -p out && sleep 0.02 && echo ${id} >> out/${id}.txt && sleep 0.03`, `        files: [out/${id}.txt]`);
+		}
+	}
+	return lines.join('\n') + '\n';
+}
+
+const RUN = ['run', 'plan.yaml', '--headless', '--yes'];
+const RESUME = ['resume', '--headless', '--yes'];
+
+/** Every memory file parses; returns current-phase.json. */
+function expectMemoryValid(repo: string): any {
+	const cp = currentPhase(repo);
+	JSON.parse(fs.readFileSync(memoryFile(repo, 'changes.json'), 'utf8'));
+	for (const name of ['completed-changes.md', 'pending-changes.md', 'rollback-plan.md']) expect(fs.readFileSync(memoryFile(repo, name), 'utf8').length, name).toBeGreaterThan(0);
+	expect(events(repo).length).toBeGreaterThan(0);
+	return cp;
+}
+
+describe('SIGKILL at moments spread over a 20-step run', () => {
+	it('resume always ends with the uninterrupted tree, no step committed twice, valid memory files', async () => {
+		const plan = crashPlan();
+		const reference = repoWithPlan(plan);
+		const began = Date.now();
+		const straight = await runCli(RUN, {cwd: reference});
+		const duration = Date.now() - began;
+		expect(straight.code, straight.stderr).toBe(0);
+		const expected = treeSnapshot(reference);
+		expect(Object.keys(expected).filter(f => f.startsWith('out/'))).toHaveLength(STEPS);
+
+		// 8 moments from 0.2 s to 90 % of the uninterrupted run, one after the other (parallel runs on a
+		// small machine would all still be starting up at every moment).
+		const moments = Array.from({length: 8}, (_, i) => Math.round(200 + (i * (duration * 0.9 - 200)) / 7));
+		const outcomes = [];
+		for (const at of moments) {
+			const repo = repoWithPlan(plan);
+			const first = startCli(RUN, repo);
+			await sleep(at);
+			first.child.kill('SIGKILL');
+			const killed = await first.done;
+			const runs: string[] = [`killed at ${at} ms (${killed.signal ?? `exit ${killed.code}`}) after ${subjects(repo).length - 1} commits`];
+			let code: number | null = killed.code;
+			for (let attempt = 0; attempt < 3 && code !== 0; attempt++) {
+				// Killed before the session was recorded: nothing to resume, so start it again.
+				const args = fs.existsSync(memoryFile(repo, 'current-phase.json')) ? RESUME : RUN;
+				const next = await runCli(args, {cwd: repo});
+				runs.push(`${args[0]} → ${next.code} ${next.stderr.trim()}`);
+				code = next.code;
+			}
+			outcomes.push({repo, at, code, runs});
+		}
+
+		for (const {repo, at, code, runs} of outcomes) {
+			const why = `kill at ${at} ms: ${runs.join(' | ')}`;
+			expect(code, why).toBe(0);
+			expect(treeSnapshot(repo), why).toEqual(expected);
+			const log = subjects(repo);
+			for (let i = 1; i <= STEPS; i++) {
+				const id = `T${String(i).padStart(3, '0')}`;
+				expect(log.filter(s => s.startsWith(`orchestrator(crash): ${id} `)), `${why}: commits of ${id}`).toHaveLength(1);
+			}
+			const cp = expectMemoryValid(repo);
+			expect(cp.session.status, why).toBe('done');
+			expect(cp.phases_completed, why).toEqual(['phase-1', 'phase-2', 'phase-3', 'phase-4']);
+			expect(git(repo, 'status', '--porcelain'), why).toBe('');
+		}
+		// The moments really fell at different places of the run.
+		const killedMidway = outcomes.filter(o => o.runs.length > 1 && o.runs[1].startsWith('resume'));
+		expect(killedMidway.length).toBeGreaterThanOrEqual(5);
+	}, 120_000); // ~35 s on 2 cores; the margin is for a loaded machine
+});
+
+/** A step that records its pid outside the repository and hangs, the first time only. */
+function hangingPlan(pidFile: string): string {
+	return `id: orphan
+title: A step that hangs once
+test: "true"
+phases:
+  - id: one
+    title: One
+    steps:
+      - {id: S1, title: first, run: echo one > one.txt}
+      - id: S2
+        title: hangs the first time
+        run: if [ -e ${pidFile} ]; then echo second > two.txt; else echo $$ > ${pidFile}; echo started; sleep 30; echo late > two.txt; fi
+      - {id: S3, title: last, run: echo three > three.txt}
+`;
+}
+
+describe('no orphaned agents', () => {
+	it('SIGKILL while an agent runs: resume stops the leftover group, then finishes', async () => {
+		const pidFile = path.join(tempDir('orch-pid-'), 'agent.pid');
+		const repo = repoWithPlan(hangingPlan(pidFile));
+		try {
+			const first = startCli(RUN, repo);
+			expect(await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'), 10_000)).toBe(true);
+			const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
+			// Kill as soon as the agent works: the pid must already be on disk for resume.
+			first.child.kill('SIGKILL');
+			await first.done;
+			expect(pidAlive(pid), 'the agent outlives a SIGKILLed orchestrator (own process group)').toBe(true);
+
+			const resumed = await runCli(RESUME, {cwd: repo});
+			expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+			expect(pidAlive(pid)).toBe(false);
+			expect(resumed.stdout).toMatch(new RegExp(`stopped the leftover agent of S2 \\(pid ${pid}\\)`));
+			await sleep(100);
+			const tree = treeSnapshot(repo);
+			expect(tree['two.txt']).toBe('second\n');
+			expect(tree['three.txt']).toBe('three\n');
+			expect(currentPhase(repo).session.status).toBe('done');
+		} finally {
+			killPidFile(pidFile);
+		}
+	});
+
+	it('SIGINT: exit 130, no agent left alive, resume finishes the plan', async () => {
+		const pidFile = path.join(tempDir('orch-pid-'), 'agent.pid');
+		const repo = repoWithPlan(hangingPlan(pidFile));
+		try {
+			const first = startCli(RUN, repo);
+			expect(await waitFor(() => first.output().stdout.includes('S2 │ started'), 10_000), first.output().stdout).toBe(true);
+			const pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10);
+			expect(pidAlive(pid)).toBe(true);
+			first.child.kill('SIGINT');
+			const interrupted = await first.done;
+			expect(interrupted.code, interrupted.stderr).toBe(130);
+			expect(pidAlive(pid)).toBe(false);
+			expect(interrupted.stdout).toMatch(/interrupted/);
+			expect(currentPhase(repo).session.status).toBe('interrupted');
+			expect(fs.existsSync(memoryFile(repo, 'lock'))).toBe(false);
+
+			const resumed = await runCli(RESUME, {cwd: repo});
+			expect(resumed.code, resumed.stderr).toBe(0);
+			expect(treeSnapshot(repo)['two.txt']).toBe('second\n');
+			expect(currentPhase(repo).session.status).toBe('done');
+			expect(subjects(repo).filter(s => s.includes(' S2 '))).toHaveLength(1);
+		} finally {
+			killPidFile(pidFile);
+		}
+	});
+});
