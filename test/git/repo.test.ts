@@ -26,6 +26,20 @@ describe('Repo.open', () => {
 		expect(await repo.branch()).toBe('main');
 	});
 
+	it('opens a linked worktree: its own git dir, the shared common dir', async () => {
+		const dir = makeRepo({'a.txt': 'a\n'});
+		const wt = path.join(tempDir(), 'wt');
+		git(dir, 'worktree', 'add', '-q', '--detach', wt);
+		const repo = await Repo.open(wt);
+		expect(repo.root).toBe(wt);
+		expect(repo.commonDir).toBe(path.join(dir, '.git'));
+		expect(repo.gitDir.startsWith(path.join(dir, '.git', 'worktrees'))).toBe(true);
+		write(wt, {'a.txt': 'b\n'});
+		const result = await repo.commitStep('in the worktree', {});
+		expect(result!.files).toEqual(['a.txt']);
+		expect(git(dir, 'status', '--porcelain')).toBe('');
+	});
+
 	it('reports an unborn branch and a detached HEAD', async () => {
 		const dir = initRepo();
 		const repo = await Repo.open(dir);
