@@ -25,6 +25,8 @@ export async function startSession(opts: StartOptions): Promise<SessionState> {
 	const {repo, plan, paths} = opts;
 	await refuseUnfinished(paths, opts.fresh);
 	await archivePrevious(paths);
+	// A kill -9 during an earlier start (its start commit) leaves .git/index.lock behind, as on resume.
+	await repo.removeStaleIndexLock();
 
 	const planRel = relativeInside(repo.root, plan.source.path);
 	const dirty = (await repo.dirtyFiles()).filter(f => f !== planRel);
