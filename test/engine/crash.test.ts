@@ -162,3 +162,24 @@ describe('no orphaned agents', () => {
 		}
 	});
 });
+
+describe('a stale .git/index.lock left by a killed git', () => {
+	it('run removes it (no git process of the repository is alive) and proceeds', async () => {
+		const repo = repoWithPlan('three-phases.yaml');
+		fs.writeFileSync(path.join(repo, '.git/index.lock'), '');
+		const result = await runCli(RUN, {cwd: repo});
+		expect(result.code, result.stderr).toBe(0);
+		expect(fs.existsSync(path.join(repo, '.git/index.lock'))).toBe(false);
+		expect(currentPhase(repo).session.status).toBe('done');
+	});
+
+	it('resume removes it and says so', async () => {
+		const repo = repoWithPlan('three-phases.yaml');
+		expect((await runCli(['run', 'plan.yaml', '--headless'], {cwd: repo})).code).toBe(4);
+		fs.writeFileSync(path.join(repo, '.git/index.lock'), '');
+		const result = await runCli(RESUME, {cwd: repo});
+		expect(result.code, result.stderr).toBe(0);
+		expect(result.stdout).toContain('removed a stale .git/index.lock');
+		expect(fs.existsSync(path.join(repo, '.git/index.lock'))).toBe(false);
+	});
+});
