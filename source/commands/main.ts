@@ -151,7 +151,7 @@ function reportError(error: unknown): number {
 		if (process.env.DEBUG?.includes('orchestrator')) process.stderr.write(`${error.stack}\n`);
 		return error.exitCode;
 	}
-	process.stderr.write(`orchestrator: internal error: ${errorMessage(error)}${process.env.DEBUG?.includes('orchestrator') ? `\n${(error as Error)?.stack}` : ' (set DEBUG=orchestrator for the stack trace)'}\n`);
+	process.stderr.write(`orchestrator: internal error: ${errorMessage(error).replace(/\s*\n\s*/g, ' ')}${process.env.DEBUG?.includes('orchestrator') ? `\n${(error as Error)?.stack}` : ' (set DEBUG=orchestrator for the stack trace)'}\n`);
 	return EXIT.failed;
 }
 
