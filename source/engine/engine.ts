@@ -72,6 +72,7 @@ export class Engine {
 	private decisionSeq = 0;
 	/** Steps whose parallel batch overlapped: they run one at a time from now on. */
 	private readonly sequential = new Set<string>();
+	private readonly batches = new Map<string, string[][]>();
 	/** Commits made inside batch worktrees, by step id, until they are applied. */
 	private readonly batchCommits = new Map<string, string>();
 	private unsubscribeQuit: (() => void) | null = null;
@@ -230,13 +231,23 @@ export class Engine {
 			const status = steps[id]?.status;
 			return status === 'pending' || status === 'rolled_back' || status === 'running' || status === 'failed';
 		};
-		for (const batch of executionBatches({...this.opts.plan, phases: [phase]}, {maxParallel: this.opts.maxParallel})) {
+		for (const batch of this.batchesOf(phase)) {
 			const ids = batch.filter(open);
 			if (ids.length === 0) continue;
 			const chosen = ids.some(id => this.sequential.has(id)) ? ids.slice(0, 1) : ids;
 			return chosen.map(id => this.steps.get(id)!).filter(Boolean);
 		}
 		return [];
+	}
+
+	/** A phase's batches never change during a run: computed once (a 10,000-step plan asks per step). */
+	private batchesOf(phase: Phase): string[][] {
+		let batches = this.batches.get(phase.id);
+		if (!batches) {
+			batches = executionBatches({...this.opts.plan, phases: [phase]}, {maxParallel: this.opts.maxParallel});
+			this.batches.set(phase.id, batches);
+		}
+		return batches;
 	}
 
 	private async checkPauseAndQuit(): Promise<PhaseOutcome | null> {
@@ -318,7 +329,9 @@ export class Engine {
 			return this.stepFailed(step, startedAt, null, errorMessage(error));
 		}
 		this.store.patchStep(step.id, {agent: resolved.name, preset: resolved.preset.name});
-		await this.memory.flush();
+		// No memory flush here: step_started (and agent_spawned with the pid) go to events.jsonl
+		// synchronously before the agent can change anything, and resume reads them from there.
+		// current-phase.json follows on the writer's timer.
 		events.emit('step_started', {step: step.id, title: step.title, agent: resolved.name, preset: resolved.preset.name, attempt: (previous?.attempts ?? 0) + 1});
 
 		const prompt = buildPrompt({step: runnable, plan, handoff: this.previousHandoff(step.id), slashPrompt});
@@ -532,7 +545,12 @@ export class Engine {
 		const {plan} = this.opts;
 		for (const step of steps) {
 			this.sequential.add(step.id);
-			this.store.patchStep(step.id, {status: 'failed', error: `${BATCH_NOT_APPLIED}: ${why}`, pid: undefined});
+			// Every step_started gets its step_finished (tail and resume read the log); a step
+			// that failed on its own has one already.
+			const finished = this.session.steps[step.id]?.status === 'failed';
+			const error = `${BATCH_NOT_APPLIED}: ${why}`;
+			this.store.patchStep(step.id, {status: 'failed', error, pid: undefined});
+			if (!finished) this.opts.events.emit('step_finished', {step: step.id, ok: false, error, batch: true});
 		}
 		this.store.patchSession({running: this.running().filter(id => !steps.some(s => s.id === id))});
 		this.opts.events.emit('batch_conflict', {steps: steps.map(s => s.id), why, kept: steps.map(s => `refs/orchestrator/${plan.id}/batch/${s.id}`)});

@@ -55,7 +55,8 @@ export function formatEvent(event: SessionEvent, showOutput = true): string | nu
 			if (!showOutput) return null;
 			return (e.lines as string[]).map(l => `    ${e.step} │ ${stripAnsi(l)}`).join('\n') || null;
 		case 'step_finished':
-			if (!e.ok) return `  ✗ ${e.step} failed: ${e.error ?? (e.warnings?.[0] ?? 'file scope')}`;
+			// A step of a batch that could not be combined: the batch_conflict line says it once.
+			if (!e.ok) return e.batch ? null : `  ✗ ${e.step} failed: ${e.error ?? (e.warnings?.[0] ?? 'file scope')}`;
 			return `  ✓ ${e.step} ${e.noChanges ? 'no changes' : `${String(e.commit).slice(0, 8)} · ${e.files} file(s)`}${e.warnings?.length ? ` · ⚠ ${e.warnings.join('; ')}` : ''}`;
 		case 'step_skipped':
 			return `  ↷ ${e.step} skipped`;

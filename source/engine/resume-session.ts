@@ -27,9 +27,17 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 	let session = mergePlan(opts.session, plan, events);
 	const notes: string[] = [];
 
-	// 1. Agents of the dead runner must not keep editing the tree. A pid the memory files did
-	// not get in time is in events.jsonl (appended synchronously at spawn).
-	const spawned = session.running.some(id => !session.steps[id]?.pid) ? await spawnedPids(memoryPaths(repo.root), session) : new Map<string, number>();
+	// 1. Agents of the dead runner must not keep editing the tree. events.jsonl is the
+	// write-ahead log: step_started and agent_spawned are appended synchronously before the
+	// agent runs, so a step (and its pid) the memory files did not get in time is found there.
+	const unfinished = await unfinishedSteps(memoryPaths(repo.root), session);
+	const running = [...new Set([...session.running, ...unfinished.keys()])].filter(id => session.steps[id] && session.steps[id].status !== 'done');
+	if (running.length !== session.running.length) {
+		const steps = {...session.steps};
+		for (const id of running) if (steps[id].status !== 'running') steps[id] = {...steps[id], status: 'running'};
+		session = {...session, running, steps};
+	}
+	const spawned = new Map([...unfinished].filter(([, pid]) => pid !== undefined) as Array<[string, number]>);
 	for (const id of session.running) {
 		const pid = session.steps[id]?.pid ?? spawned.get(id);
 		if (pid && isGroupAlive(pid)) {
@@ -126,16 +134,21 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 	return session;
 }
 
-/** The pid of each running step's current attempt, from its agent_spawned event. */
-async function spawnedPids(paths: MemoryPaths, session: SessionState): Promise<Map<string, number>> {
-	const pids = new Map<string, number>();
+/**
+ * Steps whose last step_started has no step_finished / step_interrupted after it, with the pid
+ * of that attempt's agent_spawned when there is one.
+ */
+async function unfinishedSteps(paths: MemoryPaths, session: SessionState): Promise<Map<string, number | undefined>> {
+	const open = new Map<string, number | undefined>();
 	const {events} = await readEvents(paths);
 	for (const event of events) {
-		if (event.type !== 'agent_spawned' || typeof event.step !== 'string' || typeof event.pid !== 'number') continue;
-		const startedAt = session.steps[event.step]?.startedAt;
-		if (session.running.includes(event.step) && (!startedAt || event.time >= startedAt)) pids.set(event.step, event.pid);
+		const step = event.step;
+		if (typeof step !== 'string' || !session.steps[step]) continue;
+		if (event.type === 'step_started') open.set(step, undefined);
+		else if (event.type === 'agent_spawned' && open.has(step) && typeof event.pid === 'number') open.set(step, event.pid);
+		else if (event.type === 'step_finished' || event.type === 'step_interrupted' || event.type === 'step_skipped') open.delete(step);
 	}
-	return pids;
+	return open;
 }
 
 function movedError(session: SessionState, why: string): UsageError {
