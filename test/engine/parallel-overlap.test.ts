@@ -65,6 +65,8 @@ function expectStoppedBeforeBatch(repo: string): {a: string; b: string} {
 	expect(session.steps.A.status).toBe('failed');
 	expect(session.steps.B.status).toBe('failed');
 	expect(session.steps.S9.status).toBe('pending');
+	// The log closes every step it opened (tail and resume read it).
+	for (const id of ['A', 'B']) expect(events(repo).filter(e => e.type === 'step_finished' && e.step === id).at(-1), id).toMatchObject({ok: false});
 	// No checkpoint names a commit that is not on the branch.
 	const stepCheckpoints = session.checkpoints.filter((c: any) => c.kind === 'step').map((c: any) => c.name);
 	expect(stepCheckpoints).toEqual(['S0']);
@@ -80,7 +82,7 @@ describe('an overlapping parallel batch', () => {
 		expect(result.code, result.stderr + result.stdout).toBe(1);
 		const gate = events(repo).find(e => e.type === 'gate_opened' && e.kind === 'failure');
 		expect(gate?.message).toMatch(/A and B both changed shared\.txt/);
-		expect(result.stdout).toContain(gate!.message);
+		expect(result.stdout).toMatch(/parallel batch A, B not applied: A and B both changed shared\.txt/);
 		const {a, b} = expectStoppedBeforeBatch(repo);
 		// Nothing lost: each commit holds its own step's work.
 		expect(git(repo, 'show', `${a}:shared.txt`)).toBe('from-a');

@@ -72,7 +72,7 @@ describe('file scope', () => {
 		expect(session.steps.T1.error).toBe('file scope (strict): T1 modified files outside its scope: stray.txt');
 		expect(session.steps.T2.status).toBe('pending');
 		expect(fs.existsSync(path.join(repo, 'b.txt'))).toBe(false);
-		expect(result.stdout).toMatch(/T1 failed: file scope \(strict\): T1 modified files outside its scope: stray\.txt/);
+		expect(result.stdout).toMatch(/✗ T1 failed: T1 modified files outside its scope: stray\.txt/);
 		expect(session.status).toBe('stopped');
 	});
 
