@@ -156,7 +156,7 @@ function baseSpec(plan: Plan, opts?: ResolveOptions, self?: string): AgentSpec {
 
 /** `bash -c` needs bash; a system without it still has sh. */
 async function shellExecutable(): Promise<string> {
-	return (await findOnPath('bash')) ? 'bash' : 'sh';
+	return (await findOnPathCached('bash')) ? 'bash' : 'sh';
 }
 
 /** A relative executable path (./bin/agent) is relative to the repository, like the agent's cwd. */
@@ -243,6 +243,25 @@ export async function findOnPath(exe: string, env: NodeJS.ProcessEnv = process.e
 	return null;
 }
 
+/** Lookups by `name\0PATH`: a PATH search stats every folder, and a plan resolves the shell once per step. */
+const lookups = new Map<string, Promise<string | null>>();
+
+/**
+ * findOnPath, remembered per (name, PATH) for the life of the process. For lookups that repeat
+ * (the shell of every `run:` step, every step's CLI in checkAgents); a test or a user that changes
+ * PATH gets a fresh search.
+ */
+export function findOnPathCached(exe: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+	const key = `${exe}\0${env.PATH ?? env.Path ?? ''}`;
+	let found = lookups.get(key);
+	if (!found) {
+		found = findOnPath(exe, env);
+		if (lookups.size >= 256) lookups.clear();
+		lookups.set(key, found);
+	}
+	return found;
+}
+
 /** The preset's input for one run of a resolved agent. */
 export function promptContext(agent: ResolvedAgent, step: Step, prompt: string, cwd: string): PromptContext {
 	return {
@@ -270,6 +289,19 @@ interface Pending {
 	file?: string;
 	line?: number;
 	steps: string[];
+	seen: Set<string>;
+}
+
+/** How a step's agent resolves, or why it does not; `missing` when its executable is not on PATH. */
+type Outcome = {agent: ResolvedAgent; missing: boolean} | {error: unknown};
+
+/**
+ * What resolveAgent reads of a step besides its id: its agent name, else whether it is a shell
+ * step. Steps with the same key resolve the same way, so a plan resolves each agent once.
+ */
+function agentKey(step: Step): string {
+	if (step.agent) return `agent:${step.agent}`;
+	return step.run ? 'shell' : 'default';
 }
 
 /**
@@ -279,15 +311,26 @@ interface Pending {
  */
 export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions): Promise<PlanIssue[]> {
 	const problems = new Map<string, Pending>();
-	const note = (key: string, stepId: string, make: () => Omit<Pending, 'steps'>) => {
-		const entry = problems.get(key) ?? {...make(), steps: []};
-		if (!entry.steps.includes(stepId)) entry.steps.push(stepId);
-		problems.set(key, entry);
+	const note = (key: string, stepId: string, make: () => Omit<Pending, 'steps' | 'seen'>) => {
+		let entry = problems.get(key);
+		if (!entry) problems.set(key, (entry = {...make(), steps: [], seen: new Set()}));
+		if (entry.seen.has(stepId)) return;
+		entry.seen.add(stepId);
+		entry.steps.push(stepId);
 	};
 	const found = new Map<string, Promise<string | null>>();
 	const onPath = (exe: string) => {
 		if (!found.has(exe)) found.set(exe, findOnPath(exe));
 		return found.get(exe)!;
+	};
+	const settle = async (step: Step): Promise<Outcome> => {
+		try {
+			const agent = await resolveAgent(step, plan, cwd, opts);
+			const exe = agent.executable;
+			return {agent, missing: !(exe.includes('{') || (await onPath(exe)))};
+		} catch (error) {
+			return {error};
+		}
 	};
 
 	const checks: Step[] = plan.phases.flatMap((phase) => phase.steps.filter((s) => !s.done));
@@ -296,11 +339,16 @@ export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions
 		checks.push({id: FIXER, title: 'fix forward', phaseId, agent: plan.fixer, files: [], depends_on: [], parallel: false, done: false});
 	}
 
+	const outcomes = new Map<string, {first: Step; outcome: Outcome}>();
 	for (const step of checks) {
-		let agent: ResolvedAgent;
-		try {
-			agent = await resolveAgent(step, plan, cwd, opts);
-		} catch (error) {
+		const key = agentKey(step);
+		let known = outcomes.get(key);
+		if (!known) outcomes.set(key, (known = {first: step, outcome: await settle(step)}));
+		let outcome = known.outcome;
+		// An AgentError other than an unknown name names the step in its message: resolve it per step.
+		if (step !== known.first && 'error' in outcome && outcome.error instanceof AgentError && !outcome.error.unknownName) outcome = await settle(step);
+		if ('error' in outcome) {
+			const error = outcome.error;
 			if (error instanceof AgentError && error.unknownName) {
 				const name = error.unknownName;
 				const where = `in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`;
@@ -323,9 +371,8 @@ export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions
 			} else throw error;
 			continue;
 		}
-		const exe = agent.executable;
-		if (exe.includes('{') || (await onPath(exe))) continue;
-		note(`exe:${exe}`, step.id, () => missingExecutable(agent));
+		const {agent, missing} = outcome;
+		if (missing) note(`exe:${agent.executable}`, step.id, () => missingExecutable(agent));
 	}
 
 	return [...problems.values()].map((p) => ({
@@ -340,7 +387,7 @@ export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions
 /** Pseudo step id under which plan.fixer is checked. */
 const FIXER = '\0fixer';
 
-function missingExecutable(agent: ResolvedAgent): Omit<Pending, 'steps'> {
+function missingExecutable(agent: ResolvedAgent): Omit<Pending, 'steps' | 'seen'> {
 	const {executable: exe, name} = agent;
 	if (agent.spec.executable)
 		return {
