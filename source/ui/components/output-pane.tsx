@@ -30,6 +30,25 @@ export function clipLine(line: string, width: number): string {
 	return line.slice(0, limit).replace(/\x1b(\[[0-9;:]*)?$/, '') + '\x1b[0m';
 }
 
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/**
+ * The visible lines as one text block when they are all plain ASCII (the usual flood), cut to
+ * the pane like `truncate-end` would; null when a line has colours or wide characters (those go
+ * through Ink's own measuring, one row each). One text node instead of one Box and Text per
+ * row: far less layout and reconciling per frame while an agent floods the pane.
+ */
+export function plainBlock(lines: readonly string[], width: number): string | null {
+	let out = '';
+	for (let i = 0; i < lines.length; i++) {
+		let line = lines[i];
+		if (!PLAIN.test(line)) return null;
+		if (line.length > width) line = width > 0 ? line.slice(0, width - 1) + '…' : '';
+		out += i === 0 ? line : '\n' + line;
+	}
+	return out;
+}
+
 export function agentLabel(step: StepState, plan: Plan | null): string {
 	// The engine records the resolved preset; before a step runs, the plan's agent spec says it.
 	const preset = step.preset ?? plan?.agents[step.agent]?.preset;
@@ -93,14 +112,18 @@ export const OutputPane = memo(function OutputPane({step, plan, top, width, heig
 	if (!step) placeholder = 'waiting for the first step…';
 	else if (!view) placeholder = step.status === 'pending' ? 'not started yet' : 'loading…';
 	else if (view.lines.length === 0) placeholder = step.status === 'running' ? 'no output yet' : 'no output';
-	const base = view ? view.total - view.lines.length : 0;
+	// Inside the pane's borders.
+	const block = placeholder ? null : plainBlock(lines, width - 2);
 	return (
 		<Pane title={title} width={width} height={height} focused={focused}>
 			{placeholder ? (
 				<Row dim>{placeholder}</Row>
+			) : block !== null ? (
+				<Text wrap="truncate-end">{block}</Text>
 			) : (
+				// Keyed by row, not by line number: a scrolling pane updates its rows in place.
 				lines.map((line, i) => (
-					<Box key={base + start + i} height={1} flexShrink={0} overflow="hidden">
+					<Box key={i} height={1} flexShrink={0} overflow="hidden">
 						<Text wrap="truncate-end">{clipLine(line, width)}</Text>
 					</Box>
 				))
