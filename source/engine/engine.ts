@@ -18,6 +18,7 @@ import type {
 	Checkpoint,
 	CheckResult,
 	Decision,
+	FileChange,
 	GateState,
 	Phase,
 	PhaseReport,
@@ -73,6 +74,8 @@ export class Engine {
 	/** Steps whose parallel batch overlapped: they run one at a time from now on. */
 	private readonly sequential = new Set<string>();
 	private readonly batches = new Map<string, string[][]>();
+	/** The chain of background step details (see fillStepDetails). */
+	private details: Promise<void> = Promise.resolve();
 	/** Commits made inside batch worktrees, by step id, until they are applied. */
 	private readonly batchCommits = new Map<string, string>();
 	private unsubscribeQuit: (() => void) | null = null;
@@ -134,6 +137,7 @@ export class Engine {
 			this.output.flushNow();
 			this.output.dispose();
 			this.unsubscribeQuit?.();
+			await this.settleDetails();
 			await this.memory.stop();
 		}
 	}
@@ -147,6 +151,7 @@ export class Engine {
 	}
 
 	private async finish(outcome: PhaseOutcome | 'done'): Promise<ExitCode> {
+		await this.settleDetails();
 		const now = new Date().toISOString();
 		const {events} = this.opts;
 		switch (outcome) {
@@ -334,6 +339,8 @@ export class Engine {
 		// current-phase.json follows on the writer's timer.
 		events.emit('step_started', {step: step.id, title: step.title, agent: resolved.name, preset: resolved.preset.name, attempt: (previous?.attempts ?? 0) + 1});
 
+		// An agent's prompt carries the previous handoff: let the background details finish.
+		if (resolved.preset.name !== 'shell') await this.settleDetails();
 		const prompt = buildPrompt({step: runnable, plan, handoff: this.previousHandoff(step.id), slashPrompt});
 		const argv = agentArgv(resolved, runnable, prompt, cwd);
 		const parser = resolved.preset.createParser({cwd});
@@ -416,7 +423,9 @@ export class Engine {
 		}
 		const committed = await repo.commitStep(`orchestrator(${id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${id}/${step.id}`});
 		const commit = committed?.commit ?? base;
-		const files = committed ? await repo.changedFiles(base, committed.commit) : [];
+		// The paths come with the commit; their +/− counts and A/M/D need one more git call,
+		// which runs in the background (see fillStepDetails) so the next step need not wait.
+		const files: FileChange[] = (committed?.files ?? []).map(path => ({path, status: 'M', added: 0, removed: 0}));
 		const pending = this.pendingSteps();
 		warnings.push(...scopeWarnings({step, files, plan, cwd: repo.root, pending}));
 		const finishedAt = finishedAtGiven ?? new Date();
@@ -445,15 +454,43 @@ export class Engine {
 			running: this.running().filter(s => s !== step.id),
 			headCommit: strictFailure ? base : commit,
 			checkpoints: checkpoint ? [...this.session.checkpoints, checkpoint] : this.session.checkpoints,
-			changes: strictFailure ? this.session.changes : recordChanges(this.session.changes, files, agent),
 		});
 		this.store.setLiveFiles(step.id, null);
 		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
 		await this.recordMeasurements(step.id);
-		this.writeHandoff(step.id);
-		await this.memory.flush();
-		return strictFailure ? 'failed' : 'done';
+		const details = this.details.then(() => this.fillStepDetails(step.id, kept ? base : null, commit, agent, !strictFailure, pending));
+		this.details = details.catch(() => {});
+		if (strictFailure) {
+			await details;
+			await this.memory.flush();
+			return 'failed';
+		}
+		// No flush either: a crash from here on is recovered by adopting the commit (its trailer).
+		return 'done';
+	}
+
+	/**
+	 * After a step's commit: its files with A/M/D and +/− counts, changes.json, the handoff.
+	 * Chained, so steps' details land in order; awaited (settleDetails) before anything that
+	 * reads them: a prompt with the handoff, a gate report, a rollback, the end.
+	 */
+	private async fillStepDetails(stepId: string, base: string | null, commit: string, agent: string, record: boolean, upcoming: Step[]): Promise<void> {
+		const {repo, events} = this.opts;
+		let files = this.session.steps[stepId]?.files ?? [];
+		try {
+			if (base && base !== commit) files = await repo.changedFiles(base, commit);
+		} catch (error) {
+			events.emit('warning', {step: stepId, message: `file counts unavailable: ${errorMessage(error)}`});
+		}
+		this.store.patchStep(stepId, {files});
+		if (record) this.store.patchSession({changes: recordChanges(this.session.changes, files, agent)});
+		if (record) this.writeHandoff(stepId, upcoming);
+	}
+
+	/** Waits for the background details of finished steps. */
+	private async settleDetails(): Promise<void> {
+		await this.details;
 	}
 
 	/** In a batch worktree: commit there (no tick: tasks.md lines would conflict), apply later. */
@@ -581,9 +618,9 @@ export class Engine {
 		}
 	}
 
-	private writeHandoff(stepId: string): void {
+	/** `upcoming`: the steps still to run when this one finished (taken then, not later). */
+	private writeHandoff(stepId: string, upcoming: Step[]): void {
 		const state = this.session.steps[stepId];
-		const upcoming = this.pendingSteps();
 		const next = upcoming[0];
 		const ownedByOthers = upcoming.slice(1).flatMap(s => s.files);
 		const lastReport = Object.values(this.session.reports).at(-1);
@@ -633,6 +670,7 @@ export class Engine {
 	 * forward, roll back, skip, or stop.
 	 */
 	private async failureGate(phase: Phase, step: Step, why?: string, group: Step[] = [step]): Promise<'continue' | PhaseOutcome> {
+		await this.settleDetails();
 		let fixAttempts = 0;
 		let message = why ?? `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
 		for (;;) {
@@ -726,6 +764,7 @@ export class Engine {
 			this.store.patchSession({gate: checking, status: 'gate'});
 			events.emit('gate_opened', {kind: 'phase', phase: phase.id});
 			await this.memory.flush();
+			await this.settleDetails();
 			const report = await this.phaseReport(phase);
 			if (this.quitRequested()) return 'interrupted';
 			const failedChecks = report.checks.filter(c => !c.ok);
