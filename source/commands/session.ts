@@ -74,6 +74,7 @@ export async function sessionCommand(opts: SessionCommandOptions): Promise<numbe
 		await writeMemoryFiles(paths, session);
 		const stepCount = Object.keys(session.steps).length;
 		events.emit('session_started', {id: plan.id, title: plan.title, plan: plan.source.path, phases: plan.phases.length, steps: stepCount, resumed: Boolean(recorded), pid: process.pid});
+		if (recorded) events.emit('session_resumed', {notes: session.message ? session.message.split('; ') : []});
 		opts.onStore?.(store);
 
 		// Ctrl-C: stop the agents, save, exit 130. A second one exits at once.

@@ -50,7 +50,8 @@ export function renderStatus(session: SessionState, livePid: number | null): str
 			}
 		}
 	}
-	const last = session.checkpoints.at(-1);
+	// Snapshots kept before a rollback are not where the tree is.
+	const last = [...session.checkpoints].reverse().find(cp => cp.kind !== 'backup' && cp.kind !== 'before-rollback' && cp.commit === (session.headCommit ?? cp.commit));
 	if (last) lines.push(`last checkpoint: ${last.name} ${last.commit.slice(0, 8)} at ${last.time}`);
 	return lines.join('\n');
 }

@@ -12,6 +12,7 @@ import {memoryPaths, type MemoryPaths} from '../util/paths.js';
 import {readEvents} from '../store/memory.js';
 import {STEP_TRAILER} from '../git/repo.js';
 import {recordChanges} from './changes.js';
+import {relativeInside} from './start-session.js';
 import type {EventLog} from './event-log.js';
 
 export interface ResumeOptions {
@@ -80,10 +81,27 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 
 	// 3. Where is the tree? A step that was running left partial work: keep it under a ref,
 	// restore the checkpoint, run the step again.
-	const expected = session.headCommit!;
-	const actualHead = await repo.head();
-	const dirty = await repo.dirtyFiles();
+	let expected = session.headCommit!;
+	let actualHead = await repo.head();
+	let dirty = await repo.dirtyFiles();
 	const crashedSteps = session.running.filter(id => session.steps[id]);
+	// The plan edited between runs is the person's intent, not a stray edit: it becomes a
+	// checkpoint of its own (only the plan file), and mergePlan already took its new steps. A
+	// spec-kit tasks.md of a crashed step may hold that step's tick: that one is restored instead.
+	const planRel = relativeInside(repo.root, plan.source.path);
+	if (planRel && dirty.includes(planRel) && actualHead === session.headCommit && (plan.source.format !== 'speckit' || crashedSteps.length === 0)) {
+		const commit = await repo.addAndCommitPaths([planRel], `orchestrator(${plan.id}): plan edited`, {[STEP_TRAILER]: `${plan.id}/plan`});
+		if (commit) {
+			const n = session.checkpoints.filter(c => c.name.startsWith('plan-edit')).length + 1;
+			const checkpoint: Checkpoint = {name: `plan-edit-${n}`, kind: 'step', commit, time: new Date().toISOString()};
+			session = {...session, headCommit: commit, checkpoints: [...session.checkpoints, checkpoint]};
+			events.emit('checkpoint', {name: checkpoint.name, commit, plan: true});
+			notes.push(`committed the edited plan as checkpoint ${checkpoint.name} (${commit.slice(0, 8)})`);
+			actualHead = commit;
+			expected = commit;
+			dirty = dirty.filter(f => f !== planRel);
+		}
+	}
 	// A headless stop at a failed step leaves that step's partial work in the tree: it is ours,
 	// not an edit by hand, and the step runs again from its checkpoint like a crashed one.
 	const failedSteps = session.status === 'stopped' || session.status === 'failed' ? Object.values(session.steps).filter(s => s.status === 'failed').map(s => s.id) : [];
@@ -130,7 +148,6 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 	const lastSeen = session.checkpoints.at(-1)?.time ?? session.resumedAt;
 	const elapsedBeforeMs = session.elapsedBeforeMs + Math.max(0, Date.parse(lastSeen) - Date.parse(session.resumedAt));
 	session = {...session, status: 'running', resumedAt: now.toISOString(), elapsedBeforeMs, finishedAt: undefined, message: notes.join('; ') || undefined};
-	events.emit('session_resumed', {notes});
 	return session;
 }
 

@@ -103,3 +103,25 @@ phases:
 		expect(git(repo, 'show', `${saved[0].ref}:one.txt`)).toBe('one\nmore');
 	});
 });
+
+describe('resume after the plan was edited', () => {
+	it('commits the edited plan as its own checkpoint and runs the new step', async () => {
+		const repo = await pausedAtFirstGate();
+		const planFile = path.join(repo, 'plan.yaml');
+		const text = fs.readFileSync(planFile, 'utf8');
+		// A new last step in the last phase.
+		const edited = text.trimEnd() + '\n';
+		const added = edited.replace(/(\n  - id: [^\n]+\n(?:(?!\n  - id: )[\s\S])*?    steps:\n)(?![\s\S]*\n  - id: )/, `$1      - {id: NEW1, title: Added later, run: "echo new > added-later.txt", files: [added-later.txt]}\n`);
+		expect(added).not.toBe(edited);
+		fs.writeFileSync(planFile, added);
+
+		const resumed = await runCli(['resume', '--headless', '--yes'], {cwd: repo});
+		expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+		expect(fs.readFileSync(path.join(repo, 'added-later.txt'), 'utf8')).toBe('new\n');
+		expect(subjects(repo)).toContain('orchestrator(shop): plan edited');
+		const session = currentPhase(repo).session;
+		expect(session.checkpoints.some((c: any) => c.name === 'plan-edit-1')).toBe(true);
+		expect(session.steps.NEW1.status).toBe('done');
+		expect(git(repo, 'status', '--porcelain')).toBe('');
+	});
+});
