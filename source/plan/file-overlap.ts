@@ -133,24 +133,28 @@ export class FileIndex {
 
 	add(owner: string, files: string[]): void {
 		for (const raw of files) {
-			const e = fileEntry(raw);
-			if (e.isGlob) {
-				this.globs.push({entry: e, owner});
-				continue;
+			let norm = raw; // a plain path is its own normal form (fileEntry's fast path)
+			if (!isPlain(raw)) {
+				const e = fileEntry(raw);
+				if (e.isGlob) {
+					this.globs.push({entry: e, owner});
+					continue;
+				}
+				norm = e.norm;
 			}
-			const owners = this.literals.get(e.norm);
+			const owners = this.literals.get(norm);
 			if (owners === undefined) {
-				this.literals.set(e.norm, owner);
+				this.literals.set(norm, owner);
 				// Folders above it; stop at the first one already known (its parents are too).
-				let i = e.norm.lastIndexOf('/');
+				let i = norm.lastIndexOf('/');
 				while (i > 0) {
-					const dir = e.norm.slice(0, i);
+					const dir = norm.slice(0, i);
 					if (this.dirs.has(dir)) break;
 					this.dirs.add(dir);
-					i = e.norm.lastIndexOf('/', i - 1);
+					i = norm.lastIndexOf('/', i - 1);
 				}
 			} else if (typeof owners === 'string') {
-				if (owners !== owner) this.literals.set(e.norm, [owners, owner]);
+				if (owners !== owner) this.literals.set(norm, [owners, owner]);
 			} else if (!owners.includes(owner)) owners.push(owner);
 		}
 	}
@@ -182,20 +186,31 @@ export class FileIndex {
 		return out;
 	}
 
-	overlapsAny(files: string[]): boolean {
-		for (const raw of files) {
-			if (isPlain(raw) && this.globs.length === 0 && !this.dirs.has(raw)) {
-				// The common case without allocations: the path itself or a folder above it.
-				if (this.literals.has(raw)) return true;
-				let i = raw.lastIndexOf('/');
-				while (i > 0) {
-					if (this.literals.has(raw.slice(0, i))) return true;
-					i = raw.lastIndexOf('/', i - 1);
-				}
-				continue;
+	/** Does `raw` overlap anything declared? Same answer as `hits(raw).length > 0`. */
+	overlaps(raw: string): boolean {
+		if (this.literals.size === 0 && this.globs.length === 0) return false;
+		if (isPlain(raw) && this.globs.length === 0 && !this.dirs.has(raw)) {
+			// The common case without allocations: the path itself or a folder above it.
+			if (this.literals.has(raw)) return true;
+			let i = raw.lastIndexOf('/');
+			while (i > 0) {
+				if (this.literals.has(raw.slice(0, i))) return true;
+				i = raw.lastIndexOf('/', i - 1);
 			}
-			if (this.hits(raw).length > 0) return true;
+			return false;
 		}
+		return this.hits(raw).length > 0;
+	}
+
+	overlapsAny(files: string[]): boolean {
+		for (const raw of files) if (this.overlaps(raw)) return true;
 		return false;
+	}
+
+	/** Forget every declaration (reuse the index for the next batch). */
+	clear(): void {
+		this.literals.clear();
+		this.dirs.clear();
+		this.globs.length = 0;
 	}
 }

@@ -69,12 +69,13 @@ export function parsePlanText(text: string, absPath: string, opts: {cwd: string}
 }
 
 function finish(plan: Plan, earlier: PlanIssue[], locator: Locator, opts: {filesAreGuessed?: boolean} = {}): LoadedPlan {
-	const issues = [...earlier, ...checkPlan(plan, locator, opts)];
+	// Computed once: the checks (cycle, parallel files) and the rewrite below use the same map.
+	const deps = effectiveDeps(plan);
+	const issues = [...earlier, ...checkPlan(plan, locator, {...opts, deps})];
 	const errors = sortIssues(issues.filter((i) => i.severity === 'error'));
 	const warnings = sortIssues(issues.filter((i) => i.severity !== 'error'));
 	if (errors.length > 0) throw new PlanError([...errors, ...warnings]);
 	// From here on every consumer sees the dependencies the scheduler uses.
-	const deps = effectiveDeps(plan);
 	for (const phase of plan.phases) for (const step of phase.steps) step.depends_on = deps.get(step.id) ?? step.depends_on;
 	return {plan, warnings};
 }

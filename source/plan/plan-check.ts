@@ -19,6 +19,8 @@ export type Locator = (ref: IssueRef) => LinePos;
 export interface CheckOptions {
 	/** spec-kit: files are guessed from task text, so a shared file in a [P] batch is a warning. */
 	filesAreGuessed?: boolean;
+	/** effectiveDeps(plan), when the caller has it already (the loader keeps it for the plan). */
+	deps?: Map<string, string[]>;
 }
 
 /** Ids end up in git refs, tag names and file names. */
@@ -93,15 +95,17 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 	);
 
 	// Dependencies: known, not on a later phase.
-	const allIds = [...stepAt.keys()];
+	let allIds: string[] | undefined;
 	let unknownDeps = false;
 	plan.phases.forEach((phase, pi) =>
 		phase.steps.forEach((step, si) => {
 			step.depends_on.forEach((dep, k) => {
-				const ref = {phase: pi, step: si, path: ['depends_on', k]};
 				const target = stepAt.get(dep);
+				if (target && target.pi <= pi) return;
+				const ref = {phase: pi, step: si, path: ['depends_on', k]};
 				if (!target) {
 					unknownDeps = true;
+					allIds ??= [...stepAt.keys()];
 					const choices = allIds.filter((id) => id !== step.id && (stepAt.get(id)!.pi <= pi));
 					error(ref, `unknown step "${dep}" in depends_on of ${step.id}`, `use one of ${suggestionList(dep, choices)}`);
 				} else if (target.pi > pi) {
@@ -112,7 +116,7 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 		}),
 	);
 
-	const deps = effectiveDeps(plan);
+	const deps = opts.deps ?? effectiveDeps(plan);
 	const cycle = findCycle(plan, deps);
 	if (cycle) {
 		// Point at the explicit depends_on entry that closes the loop, when there is one.
@@ -133,7 +137,7 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 	// Parallel steps that would share a batch must not share files.
 	if (!cycle && !unknownDeps) {
 		const posOf = (id: string) => stepAt.get(id)!;
-		for (const c of parallelFileConflicts(plan)) {
+		for (const c of parallelFileConflicts(plan, deps)) {
 			const {pi, si} = posOf(c.step);
 			const step = plan.phases[pi].steps[si];
 			const k = step.files.indexOf(c.files[0]);

@@ -23,7 +23,7 @@ export function effectiveDeps(plan: Plan): Map<string, string[]> {
 		let parallelSince: string[] = [];
 		for (const step of phase.steps) {
 			if (deps.has(step.id)) continue; // duplicate id: validation reports it, the first one wins
-			if (step.depends_on.length > 0) deps.set(step.id, [...new Set(step.depends_on)]);
+			if (step.depends_on.length > 0) deps.set(step.id, unique(step.depends_on));
 			else if (step.parallel) deps.set(step.id, lastSerial ? [lastSerial] : []);
 			else if (parallelSince.length > 0) deps.set(step.id, [...parallelSince]);
 			else deps.set(step.id, lastSerial ? [lastSerial] : []);
@@ -38,11 +38,25 @@ export function effectiveDeps(plan: Plan): Map<string, string[]> {
 	return deps;
 }
 
+/** A copy without repeats, first occurrence kept. Most lists hold one to a few ids: no Set for those. */
+function unique(ids: string[]): string[] {
+	const n = ids.length;
+	if (n > 16) return [...new Set(ids)];
+	const out = ids.slice();
+	for (let i = 1; i < n; i++) {
+		for (let j = 0; j < i; j++) {
+			if (ids[i] === ids[j]) return [...new Set(ids)];
+		}
+	}
+	return out;
+}
+
 /**
  * A dependency cycle as a path of ids, "depends on" from each to the next, the first id repeated
  * at the end (`['T003', 'T005', 'T003']`); null when there is none. Unknown ids are ignored.
  */
 export function findCycle(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): string[] | null {
+	if (pointsBackwards(plan, deps)) return null;
 	const WHITE = 0;
 	const GREY = 1;
 	const BLACK = 2;
@@ -74,6 +88,26 @@ export function findCycle(plan: Plan, deps: Map<string, string[]> = effectiveDep
 		}
 	}
 	return null;
+}
+
+/**
+ * True when every dependency between known steps points to a step earlier in the plan: then there
+ * is no cycle (the usual plan; spec-kit imports always). Ids are placed by their first occurrence,
+ * as in `deps`.
+ */
+function pointsBackwards(plan: Plan, deps: Map<string, string[]>): boolean {
+	const position = new Map<string, number>();
+	let n = 0;
+	for (const phase of plan.phases) for (const step of phase.steps) if (!position.has(step.id)) position.set(step.id, n++);
+	for (const [id, list] of deps) {
+		const at = position.get(id);
+		if (at === undefined) return false;
+		for (const d of list) {
+			const j = position.get(d);
+			if (j !== undefined ? j >= at : deps.has(d)) return false;
+		}
+	}
+	return true;
 }
 
 /** A binary min-heap of numbers (plan positions), for a stable topological order. */
@@ -125,6 +159,9 @@ export function phaseOrder(steps: Step[], deps: Map<string, string[]>): Step[] {
 	steps.forEach((s, i) => {
 		if (!index.has(s.id)) index.set(s.id, i);
 	});
+	// The common case: every dependency inside the phase is an earlier step, so plan order is the
+	// stable topological order (the min-heap below would pop 0, 1, 2, … as well).
+	if (inPlanOrder(steps, deps, index)) return steps.slice();
 	const indegree = new Array<number>(steps.length).fill(0);
 	const dependents: number[][] = steps.map(() => []);
 	steps.forEach((s, i) => {
@@ -152,38 +189,62 @@ export function phaseOrder(steps: Step[], deps: Map<string, string[]>): Step[] {
 	return out;
 }
 
+function inPlanOrder(steps: Step[], deps: Map<string, string[]>, index: Map<string, number>): boolean {
+	for (let i = 0; i < steps.length; i++) {
+		const list = deps.get(steps[i].id);
+		if (!list) continue;
+		for (const d of list) {
+			const j = index.get(d);
+			if (j !== undefined && j > i) return false;
+		}
+	}
+	return true;
+}
+
+/** Does `step` depend on one of `members`? */
+function dependsOnAny(deps: Map<string, string[]>, step: Step, members: Set<string>): boolean {
+	if (members.size === 0) return false;
+	const list = deps.get(step.id);
+	if (list) for (const d of list) if (members.has(d)) return true;
+	return false;
+}
+
 /**
  * Batches in execution order, phase by phase. Consecutive steps (in the phase's topological
  * order) that are all parallel, do not depend on each other and declare disjoint files share
  * a batch of at most `maxParallel` steps (default: unlimited); every other step is a batch
  * of one. Done steps are included: the engine skips them.
  */
-export function executionBatches(plan: Plan, opts: {maxParallel?: number} = {}): string[][] {
+export function executionBatches(plan: Plan, opts: {maxParallel?: number; deps?: Map<string, string[]>} = {}): string[][] {
 	const max = opts.maxParallel && opts.maxParallel > 0 ? opts.maxParallel : Infinity;
-	const deps = effectiveDeps(plan);
+	const deps = opts.deps ?? effectiveDeps(plan);
 	const batches: string[][] = [];
+	// One set and one index for the whole walk, emptied at each batch boundary.
+	const members = new Set<string>();
+	const files = new FileIndex();
 	for (const phase of plan.phases) {
 		let batch: string[] = [];
-		let members = new Set<string>();
-		let files = new FileIndex();
 		const flush = () => {
 			if (batch.length > 0) batches.push(batch);
 			batch = [];
-			members = new Set();
-			files = new FileIndex();
+			members.clear();
+			files.clear();
 		};
 		for (const step of phaseOrder(phase.steps, deps)) {
 			const canJoin =
 				step.parallel &&
 				batch.length > 0 &&
 				batch.length < max &&
-				!(deps.get(step.id) ?? []).some((d) => members.has(d)) &&
+				!dependsOnAny(deps, step, members) &&
 				!files.overlapsAny(step.files);
 			if (!canJoin) flush();
 			batch.push(step.id);
+			if (!step.parallel) {
+				flush();
+				continue;
+			}
 			members.add(step.id);
 			files.add(step.id, step.files);
-			if (!step.parallel) flush();
 		}
 		flush();
 	}
@@ -195,29 +256,32 @@ export function executionBatches(plan: Plan, opts: {maxParallel?: number} = {}):
  * dependency between them) but declare overlapping files. The scheduler runs them one after
  * the other; validation reports them because the plan says they may run together.
  */
-export function parallelFileConflicts(plan: Plan): Array<{step: string; other: string; files: string[]}> {
-	const deps = effectiveDeps(plan);
+export function parallelFileConflicts(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): Array<{step: string; other: string; files: string[]}> {
 	const out: Array<{step: string; other: string; files: string[]}> = [];
+	const members = new Set<string>();
+	const files = new FileIndex();
 	for (const phase of plan.phases) {
-		let members = new Set<string>();
-		let files = new FileIndex();
+		members.clear();
+		files.clear();
 		for (const step of phaseOrder(phase.steps, deps)) {
-			const dependsOnGroup = (deps.get(step.id) ?? []).some((d) => members.has(d));
-			if (!step.parallel || dependsOnGroup) {
-				members = new Set();
-				files = new FileIndex();
+			if (!step.parallel || dependsOnAny(deps, step, members)) {
+				members.clear();
+				files.clear();
 			}
 			if (!step.parallel) continue;
-			const byOther = new Map<string, string[]>();
-			for (const f of step.files) {
-				for (const hit of files.hits(f)) {
-					if (hit.owner === step.id) continue;
-					const list = byOther.get(hit.owner) ?? [];
-					if (!list.includes(f)) list.push(f);
-					byOther.set(hit.owner, list);
+			// Most steps share nothing with their group: a look-up by path answers that without collecting hits.
+			if (files.overlapsAny(step.files)) {
+				const byOther = new Map<string, string[]>();
+				for (const f of step.files) {
+					for (const hit of files.hits(f)) {
+						if (hit.owner === step.id) continue;
+						const list = byOther.get(hit.owner) ?? [];
+						if (!list.includes(f)) list.push(f);
+						byOther.set(hit.owner, list);
+					}
 				}
+				for (const [other, shared] of byOther) out.push({step: step.id, other, files: shared});
 			}
-			for (const [other, shared] of byOther) out.push({step: step.id, other, files: shared});
 			members.add(step.id);
 			files.add(step.id, step.files);
 		}
@@ -243,6 +307,7 @@ export function sharedFiles(plan: Plan): Array<{file: string; steps: string[]}> 
 			const norm = fileEntry(raw).norm;
 			if (!firstRaw.has(norm)) firstRaw.set(norm, raw);
 			// Everything declared so far that overlaps this entry joins both groups.
+			if (!index.overlaps(raw)) continue;
 			for (const hit of index.hits(raw)) {
 				if (hit.owner === step.id) continue;
 				const key = overlapKey(fileEntry(hit.file).norm, norm);

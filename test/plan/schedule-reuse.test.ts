@@ -1,0 +1,119 @@
+import {describe, expect, it} from 'vitest';
+import {FileIndex} from '../../source/plan/file-overlap.js';
+import {checkPlan} from '../../source/plan/plan-check.js';
+import {effectiveDeps, executionBatches, findCycle, parallelFileConflicts, phaseOrder} from '../../source/plan/schedule.js';
+import type {Plan, Step} from '../../source/types.js';
+
+// The scheduler's shortcuts (plan order when every dependency points back, no DFS for such a plan,
+// one dependency map handed along, one file index emptied between batches) must give what the
+// general algorithms give.
+
+type StepInput = Partial<Step> & {id: string};
+
+function mkPlan(phases: StepInput[][]): Plan {
+	return {
+		id: 'p',
+		title: 'p',
+		agents: {},
+		strict: false,
+		max_files: 25,
+		source: {path: '/x/plan.yaml', format: 'yaml', hash: ''},
+		phases: phases.map((steps, i) => ({
+			id: `ph${i + 1}`,
+			title: `Phase ${i + 1}`,
+			gate: {checks: [], approve: true, tag: true},
+			steps: steps.map((s) => ({title: s.id, phaseId: `ph${i + 1}`, run: 'true', files: [], depends_on: [], parallel: false, done: false, ...s})),
+		})),
+	};
+}
+
+const P = (id: string, files: string[] = [], extra: Partial<Step> = {}): StepInput => ({id, parallel: true, files, ...extra});
+const S = (id: string, files: string[] = [], extra: Partial<Step> = {}): StepInput => ({id, files, ...extra});
+
+describe('phaseOrder', () => {
+	it('keeps plan order when every dependency is an earlier step, and returns a copy', () => {
+		const plan = mkPlan([[S('A'), P('B'), P('C'), S('D'), S('E', [], {depends_on: ['A', 'A']})]]);
+		const steps = plan.phases[0]!.steps;
+		const order = phaseOrder(steps, effectiveDeps(plan));
+		expect(order.map((s) => s.id)).toEqual(['A', 'B', 'C', 'D', 'E']);
+		expect(order).not.toBe(steps);
+	});
+
+	it('moves a step after a later step it depends on, stably', () => {
+		const plan = mkPlan([[S('A', [], {depends_on: ['C']}), P('B'), S('C', [], {depends_on: ['X0']}), P('D')], [S('X0')]]);
+		expect(phaseOrder(plan.phases[0]!.steps, effectiveDeps(plan)).map((s) => s.id)).toEqual(['C', 'A', 'B', 'D']); // B waits for A (its serial step), D for C
+	});
+
+	it('still lists every step once when steps form a cycle', () => {
+		const plan = mkPlan([[S('A', [], {depends_on: ['B']}), S('B', [], {depends_on: ['A']}), S('C')]]);
+		expect(phaseOrder(plan.phases[0]!.steps, effectiveDeps(plan)).map((s) => s.id).sort()).toEqual(['A', 'B', 'C']);
+	});
+});
+
+describe('findCycle', () => {
+	it('finds none in a long plan whose dependencies all point back', () => {
+		const steps: StepInput[] = [];
+		for (let i = 0; i < 2000; i++) steps.push(i % 4 ? P(`T${i}`) : S(`T${i}`, [], i > 8 ? {depends_on: [`T${i - 8}`, `T${i - 1}`]} : {}));
+		expect(findCycle(mkPlan([steps]))).toBeNull();
+	});
+
+	it('finds a self-dependency and a loop across phases of ids out of order', () => {
+		expect(findCycle(mkPlan([[S('A'), S('B', [], {depends_on: ['B']})]]))).toEqual(['B', 'B']);
+		const plan = mkPlan([[S('A', [], {depends_on: ['D']})], [S('C'), S('D', [], {depends_on: ['A']})]]);
+		expect(findCycle(plan)).toEqual(['A', 'D', 'A']);
+	});
+
+	it('checks a dependency map that names steps outside the plan', () => {
+		const plan = mkPlan([[S('A')]]);
+		const deps = new Map([
+			['A', ['Z']],
+			['Z', ['A']],
+		]);
+		expect(findCycle(plan, deps)).toEqual(['A', 'Z', 'A']);
+	});
+});
+
+describe('one dependency map for checks and batches', () => {
+	const plan = () =>
+		mkPlan([
+			[S('A'), P('B', ['src/a.ts']), P('C', ['src/a.ts']), P('D', ['src']), P('E', ['lib/**']), P('F', ['lib/x/y.js']), S('G'), P('H', ['src/a.ts'])],
+			[P('I', ['docs/*.md']), P('J', ['docs/a.md']), P('K', ['docs/b.txt'])],
+		]);
+
+	it('gives the same batches and conflicts with the map handed in as without', () => {
+		const p = plan();
+		const deps = effectiveDeps(p);
+		expect(executionBatches(p, {deps})).toEqual(executionBatches(p));
+		expect(executionBatches(p, {deps, maxParallel: 2})).toEqual(executionBatches(p, {maxParallel: 2}));
+		expect(parallelFileConflicts(p, deps)).toEqual(parallelFileConflicts(p));
+		expect(checkPlan(p, () => ({}), {deps})).toEqual(checkPlan(p, () => ({})));
+	});
+
+	it('splits batches at shared files, folders and globs, each batch starting afresh', () => {
+		const p = plan();
+		expect(executionBatches(p)).toEqual([['A'], ['B'], ['C'], ['D', 'E'], ['F'], ['G'], ['H'], ['I'], ['J', 'K']]);
+		expect(parallelFileConflicts(p)).toEqual([
+			{step: 'C', other: 'B', files: ['src/a.ts']},
+			{step: 'D', other: 'B', files: ['src']},
+			{step: 'D', other: 'C', files: ['src']},
+			{step: 'F', other: 'E', files: ['lib/x/y.js']},
+			{step: 'J', other: 'I', files: ['docs/a.md']},
+		]);
+	});
+});
+
+describe('FileIndex', () => {
+	it('forgets everything on clear', () => {
+		const index = new FileIndex();
+		index.add('A', ['src/a.ts', 'lib/**', './x/y.ts']);
+		expect(index.overlaps('src/a.ts')).toBe(true);
+		expect(index.overlaps('src')).toBe(true);
+		expect(index.overlaps('lib/q.js')).toBe(true);
+		expect(index.overlaps('x/y.ts')).toBe(true);
+		expect(index.overlaps('other.ts')).toBe(false);
+		index.clear();
+		for (const f of ['src/a.ts', 'src', 'lib/q.js', 'x/y.ts']) expect(index.overlaps(f)).toBe(false);
+		index.add('B', ['src']);
+		expect(index.hits('src/a.ts')).toEqual([{owner: 'B', file: 'src'}]);
+	});
+});
