@@ -60,8 +60,13 @@ function asDirectoryGlob(p: string): string {
 	return `${p.replace(/\/+$/, '')}/**`;
 }
 
+/** [A-Za-z0-9_/]: a token that starts and ends with one of these has nothing to strip. */
+function isWordOrSlash(c: number): boolean {
+	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 47;
+}
+
 function stripPunctuation(raw: string): string {
-	if (/^[\w/][\s\S]*[\w/]$/.test(raw) && raw.length > 1) return raw;
+	if (raw.length > 1 && isWordOrSlash(raw.charCodeAt(0)) && isWordOrSlash(raw.charCodeAt(raw.length - 1))) return raw;
 	let token = raw;
 	for (let pass = 0; pass < 3; pass++) {
 		const before = token;
@@ -111,6 +116,43 @@ function extensionOf(name: string): string | undefined {
 }
 
 /**
+ * What no path contains or starts with: "://", "www.", "@", "=", "::", "$", "~", "/", "\\", "-",
+ * whitespace, ":|<>\"'`,;", and "." or ".." alone. One pass over the characters; text beyond ASCII
+ * takes the regular expressions (their \s knows Unicode spaces).
+ */
+function rejectedToken(token: string): boolean {
+	const c0 = token.charCodeAt(0);
+	if (c0 === 36 || c0 === 126 || c0 === 47 || c0 === 45) return true; // $ ~ / -
+	if (token === '.' || token === '..' || token.startsWith('www.')) return true;
+	for (let i = 0; i < token.length; i++) {
+		const c = token.charCodeAt(i);
+		if (c > 126) return /:\/\/|^www\.|@|=|::|^\$|^~|^\/|\\|^-|\s|^\.\.?$/.test(token) || /[:|<>"'`,;]/.test(token);
+		switch (c) {
+			case 64: // @
+			case 61: // =
+			case 92: // backslash
+			case 58: // :
+			case 124: // |
+			case 60: // <
+			case 62: // >
+			case 34: // "
+			case 39: // '
+			case 96: // `
+			case 44: // ,
+			case 59: // ;
+			case 32:
+			case 9:
+			case 10:
+			case 11:
+			case 12:
+			case 13:
+				return true;
+		}
+	}
+	return false;
+}
+
+/**
  * Decide whether one token (punctuation already stripped) is a repository path.
  * Returns the normalised path, or undefined.
  */
@@ -118,22 +160,21 @@ export function pathFromToken(token: string, quoted: boolean): string | undefine
 	if (token.length < 2 || token.length > 300) return undefined;
 	// URLs, e-mail, npm scopes/versions, env assignments, Rust paths, shell variables, absolute paths
 	// (an API route like "/api/users" or a machine path like "/Users/x" is not a repository file).
-	if (/:\/\/|^www\.|@|=|::|^\$|^~|^\/|\\|^-|\s|^\.\.?$/.test(token)) return undefined;
-	if (/[:|<>"'`,;]/.test(token)) return undefined;
-	let p = token.replace(/^\.\//, '');
+	if (rejectedToken(token)) return undefined;
+	let p = token.charCodeAt(0) === 46 && token.charCodeAt(1) === 47 ? token.slice(2) : token; // ./
 	const slash = p.indexOf('/');
-	const base = p.slice(p.lastIndexOf('/') + 1);
+	const base = slash === -1 ? p : p.slice(p.lastIndexOf('/') + 1);
 	if (slash !== -1) {
 		// A host name as the first segment: github.com/x/y
 		const first = p.slice(0, slash);
-		if (/^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|app|gov|edu|co|ai)$/i.test(first)) return undefined;
+		if (first.includes('.') && /^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|app|gov|edu|co|ai)$/i.test(first)) return undefined;
 		if (base === '') return p.length > 1 ? asDirectoryGlob(p) : undefined;
 	}
 	// The feature's documents (bare "plan.md", or under specs/) are read, not changed.
 	if (FEATURE_DOCUMENTS.has(base) && (slash === -1 || p.startsWith('specs/'))) return undefined;
 	if (BARE_FILE_NAMES.has(base)) return p;
 	// Dotfiles: .gitignore, .env.example, .eslintrc.json (".NET" is not one).
-	if (/^\.[a-z][\w.-]*$/.test(base)) {
+	if (base.charCodeAt(0) === 46 && /^\.[a-z][\w.-]*$/.test(base)) {
 		// ".sh files", ".zip archives": a file type, not a file.
 		const type = base.slice(1).toLowerCase();
 		return slash === -1 && (KNOWN_EXTENSIONS.has(type) || FILE_TYPES.has(type)) ? undefined : p;
@@ -165,7 +206,7 @@ export function extractPaths(text: string): string[] {
 	// After "per", "from", … until a word other than a path or "and"/"or": "per a.md and b.md".
 	let referring = false;
 	const consider = (raw: string, token: string, quoted: boolean) => {
-		const word = token.length <= 9 ? token.toLowerCase() : '';
+		const word = token.length <= 9 ? lowerCase(token) : '';
 		const fileish = token.includes('.') || token.includes('/') || BARE_FILE_NAMES.has(token);
 		let p = fileish ? pathFromToken(token, quoted) : undefined;
 		if (p && referring && (p.startsWith('contracts/') || FEATURE_DOCUMENTS.has(basename(p)) || /^[^/]+\.md$/i.test(p))) {
@@ -182,7 +223,7 @@ export function extractPaths(text: string): string[] {
 			prevDir = undefined;
 		}
 		if (REFERENCE_WORDS.has(word) || ((word === 'to' || word === 'on') && REFERENCE_PAIRS.has(`${prevWord} ${word}`))) referring = true;
-		else if (!LIST_WORDS.has(word) && !(fileish && token.length <= 300 && /^[\w.-]+(?:\/[\w.-]*)*\.\w+$/.test(token))) referring = false;
+		else if (referring && !LIST_WORDS.has(word) && !(fileish && token.length <= 300 && /^[\w.-]+(?:\/[\w.-]*)*\.\w+$/.test(token))) referring = false;
 		prevEndsList = raw.endsWith(',');
 		prevWord = word;
 	};
@@ -221,9 +262,9 @@ export function extractPaths(text: string): string[] {
 			if (d < 0x21 || d > 0x7e) break;
 			if (d === 0x2e || d === 0x2f || d === 0x60) fileish = true;
 		}
-		const raw = text.slice(i, j);
+		const start = i;
 		i = j;
-		if (!fileish && !(raw.length <= 12 && /^[A-Z]/.test(raw)) && raw.length > 10) {
+		if (!fileish && j - start > 10 && !(j - start <= 12 && c >= 65 && c <= 90)) {
 			// A long plain word is neither a path, a build file name nor a reference word.
 			prevDir = undefined;
 			referring = false;
@@ -231,11 +272,22 @@ export function extractPaths(text: string): string[] {
 			prevWord = '';
 			continue;
 		}
+		const raw = text.slice(start, j);
 		consider(raw, stripPunctuation(raw), false);
 	}
 	// "Enhance browser.py in EXPERIMENTAL/corelib/browser.py": the bare name is the same file.
+	if (found.every((p) => p.includes('/'))) return found;
 	const withFolder = new Set(found.filter((p) => p.includes('/')).map(basename));
 	return found.filter((p) => p.includes('/') || !withFolder.has(p));
+}
+
+/** toLowerCase without a new string for the usual already-lower-case ASCII word. */
+function lowerCase(token: string): string {
+	for (let i = 0; i < token.length; i++) {
+		const c = token.charCodeAt(i);
+		if ((c >= 65 && c <= 90) || c > 127) return token.toLowerCase();
+	}
+	return token;
 }
 
 function basename(p: string): string {

@@ -205,7 +205,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		if (CHECKBOX_LINE.test(line) && !(open && indentOf(line) > open.task.indent)) checkboxesWithoutId++;
 
 		if (!open) continue;
-		if (line.trim() === '') {
+		if (isBlank(line)) {
 			open.blank = true;
 			continue;
 		}
@@ -251,6 +251,11 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 	);
 	const tasksRel = toPosix(path.relative(opts.cwd, absPath)) || path.basename(absPath);
 
+	const context =
+		contextFiles.length > 0
+			? `Feature context: read ${contextFiles.join(', ')} before you start.`
+			: 'The feature folder has no spec.md or plan.md: work from the task text.';
+	const promptTail = `${context}\nDo this task only. Do not edit ${tasksRel}: the orchestrator ticks the task when it is done.`;
 	const usedPhaseIds = new Set<string>();
 	const planPhases: Phase[] = [];
 	for (const draft of phases) {
@@ -264,7 +269,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		planPhases.push({
 			id: phaseId,
 			title: draft.title,
-			steps: buildSteps(draft, phaseId, occurrences, {contextFiles, tasksRel, warn}),
+			steps: buildSteps(draft, phaseId, occurrences, {contextFiles, tasksRel, promptTail, warn}),
 			gate: {checks: [], approve: true, tag: true},
 		});
 	}
@@ -321,6 +326,8 @@ function parseTask(match: RegExpExecArray, idMatch: RegExpExecArray, line: numbe
 interface BuildContext {
 	contextFiles: string[];
 	tasksRel: string;
+	/** The lines after "This is task …": the same for every task of the file. */
+	promptTail: string;
 	warn: (line: number | undefined, message: string, fix?: string) => void;
 }
 
@@ -416,7 +423,11 @@ function sharedWith(
 }
 
 function hasGlob(p: string): boolean {
-	return /[*?{]/.test(p);
+	for (let i = 0; i < p.length; i++) {
+		const c = p.charCodeAt(i);
+		if (c === 42 || c === 63 || c === 123) return true; // * ? {
+	}
+	return false;
 }
 
 function staticPrefix(glob: string): string {
@@ -426,6 +437,8 @@ function staticPrefix(glob: string): string {
 
 function explicitDeps(description: string): string[] {
 	const refs: string[] = [];
+	// Every reference the pattern below yields is an upper-case T and a digit: most tasks have none.
+	if (!/T\d/.test(description)) return refs;
 	EXPLICIT_DEP.lastIndex = 0;
 	for (let m = EXPLICIT_DEP.exec(description); m; m = EXPLICIT_DEP.exec(description)) {
 		const list = m[1]!;
@@ -455,14 +468,10 @@ function resolveRef(ref: string, from: TaskDraft, occurrences: Map<string, TaskD
 
 function buildPrompt(task: TaskDraft, ctx: BuildContext): string {
 	// The task as written: its line, wrapped lines, then sub-bullets and paragraphs under it.
-	let body = [task.head, ...task.wrapped].join('\n');
+	let body = task.wrapped.length === 0 ? task.head : [task.head, ...task.wrapped].join('\n');
 	if (task.extra.length > 0) body += `\n${dedent(task.extra).join('\n')}`;
 	const where = `This is task ${task.baseId} of ${ctx.tasksRel}, phase "${task.phase.title}"${task.story ? `, user story ${task.story}` : ''}.`;
-	const context =
-		ctx.contextFiles.length > 0
-			? `Feature context: read ${ctx.contextFiles.join(', ')} before you start.`
-			: 'The feature folder has no spec.md or plan.md: work from the task text.';
-	return `${body}\n\n${where}\n${context}\nDo this task only. Do not edit ${ctx.tasksRel}: the orchestrator ticks the task when it is done.`;
+	return `${body}\n\n${where}\n${ctx.promptTail}`;
 }
 
 function dedent(lines: string[]): string[] {
@@ -507,15 +516,30 @@ function indentOf(line: string): number {
 }
 
 function matchFenceOpen(line: string): {char: string; len: number} | null {
-	const t = line.trimStart();
-	const ch = t[0];
-	if (ch !== '`' && ch !== '~') return null;
+	let at = 0;
+	while (at < line.length && isSpace(line.charCodeAt(at))) at++;
+	const code = line.charCodeAt(at);
+	if (code !== 96 && code !== 126) return null; // ` ~
+	const ch = line[at]!;
 	let n = 0;
-	while (t[n] === ch) n++;
+	while (line[at + n] === ch) n++;
 	if (n < 3) return null;
 	// A backtick fence's info string may not contain backticks.
-	if (ch === '`' && t.indexOf('`', n) !== -1) return null;
+	if (ch === '`' && line.indexOf('`', at + n) !== -1) return null;
 	return {char: ch, len: n};
+}
+
+/** What String.prototype.trim removes (ASCII and Unicode white space, line terminators, BOM). */
+function isSpace(c: number): boolean {
+	if (c === 32 || (c >= 9 && c <= 13)) return true;
+	if (c < 160) return false;
+	return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** line.trim() === '' without the copy. */
+function isBlank(line: string): boolean {
+	for (let i = 0; i < line.length; i++) if (!isSpace(line.charCodeAt(i))) return false;
+	return true;
 }
 
 function isFenceClose(line: string, ch: string, len: number): boolean {

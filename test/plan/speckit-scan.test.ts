@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {importSpecKit} from '../../source/plan/speckit.js';
+import {extractPaths, pathFromToken} from '../../source/plan/speckit-paths.js';
+
+// The hand-written character scans that replace regular expressions on the import's hot path:
+// the edges where a scan and the expressions could disagree.
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'orc-speckit-scan-'));
+afterAll(() => fs.rmSync(root, {recursive: true, force: true}));
+
+describe('pathFromToken', () => {
+	it.each([
+		['src/a.ts', 'src/a.ts'],
+		['./src/a.ts', 'src/a.ts'],
+		['www.example.com/a.ts', undefined],
+		['example.com/a/b.ts', undefined],
+		['docs.v2/a.ts', 'docs.v2/a.ts'],
+		['a@b.ts', undefined],
+		['x=y.ts', undefined],
+		['$HOME/a.ts', undefined],
+		['~/a.ts', undefined],
+		['/abs/a.ts', undefined],
+		['-a.ts', undefined],
+		['a\\b.ts', undefined],
+		['a:b.ts', undefined],
+		['a,b.ts', undefined],
+		['a\tb.ts', undefined],
+		['a\u00a0b.ts', undefined], // a Unicode space: still not a path
+		['a\u3000b.ts', undefined],
+		['ü/x.py', 'ü/x.py'],
+		['..', undefined],
+		['.gitignore', '.gitignore'],
+		['.NET', undefined],
+		['src/', 'src/**'],
+	])('%j → %j', (token, expected) => {
+		expect(pathFromToken(token, false)).toBe(expected);
+	});
+});
+
+describe('extractPaths', () => {
+	it.each([
+		// Words of 11–12 characters starting upper-case are still looked at (build file names).
+		['Update Jenkinsfile and Vagrantfile', ['Jenkinsfile', 'Vagrantfile']],
+		['Reimplementation of everything in src/a.ts', ['src/a.ts']],
+		// Reference words in any case; a path after one keeps "referring" on for the next.
+		['Per plan.md and notes.md, edit src/a.ts', ['src/a.ts']],
+		['FROM contracts/api.yaml build src/api.ts', ['src/api.ts']],
+		['Based On spec.md, in src/x.ts', ['src/x.ts']],
+		// A bare name that is the same file as a path with a folder.
+		['Enhance browser.py in lib/corelib/browser.py', ['lib/corelib/browser.py']],
+		['Edit a.py and b.py', ['a.py', 'b.py']],
+		['src/models/Folder.ts, Project.ts', ['src/models/Folder.ts', 'src/models/Project.ts']],
+	])('%s', (text, expected) => {
+		expect(extractPaths(text)).toEqual(expected);
+	});
+});
+
+describe('importSpecKit: scans', () => {
+	const load = (text: string) => importSpecKit(text, path.join(root, 'tasks.md'), {cwd: root});
+
+	it('reads a fence opened after Unicode indentation, and blank lines of Unicode spaces', () => {
+		const {plan} = load(['## Phase 1: Setup', '- [ ] T001 Do a in src/a.ts', '\u00a0```', '- [ ] T999 not a task', '```', '\u3000', '- [ ] T002 Do b'].join('\n'));
+		expect(plan.phases[0]!.steps.map((s) => s.id)).toEqual(['T001', 'T002']);
+	});
+
+	it('takes explicit dependencies only from upper-case ids', () => {
+		const {plan} = load(['## Phase 1: Setup', '- [ ] T001 [P] One', '- [ ] T002 [P] Two', '- [ ] T003 [P] Three after t001', '- [ ] T004 [P] Four after t001, T002'].join('\n'));
+		const deps = Object.fromEntries(plan.phases[0]!.steps.map((s) => [s.id, s.depends_on]));
+		expect(deps).toEqual({T001: [], T002: [], T003: [], T004: ['T002']});
+	});
+
+	it('ends every prompt with the same feature context and tasks.md note', () => {
+		fs.writeFileSync(path.join(root, 'spec.md'), '# Spec\n');
+		const {plan} = load(['## Phase 1: Setup', '- [ ] T001 One', '  wrapped here', '- [ ] T002 Two'].join('\n'));
+		const [a, b] = plan.phases[0]!.steps;
+		expect(a!.prompt).toBe('T001 One\nwrapped here\n\nThis is task T001 of tasks.md, phase "Setup".\nFeature context: read spec.md before you start.\nDo this task only. Do not edit tasks.md: the orchestrator ticks the task when it is done.');
+		expect(b!.prompt!.startsWith('T002 Two\n\nThis is task T002 of tasks.md, phase "Setup".\nFeature context: read spec.md')).toBe(true);
+	});
+});
