@@ -5,6 +5,14 @@ import {sanitizeLine} from '../agents/sanitize.js';
 export interface OutputBufferOptions {
 	/** Milliseconds between the first queued line and the flush (default 50). */
 	flushMs?: number;
+	/**
+	 * The window after a flush that carried at least `floodLines` lines of one step (default:
+	 * flushMs). Every flush redraws the whole screen; an agent that floods its output gets fewer,
+	 * bigger batches instead of more frames.
+	 */
+	floodFlushMs?: number;
+	/** Lines per step and flush from which the next window is floodFlushMs (default 1,000). */
+	floodLines?: number;
 	/** Lines kept per step between two flushes (default 5,000); older ones are counted, not kept. */
 	maxPending?: number;
 	/** stepId → sanitized lines in arrival order; only steps with new lines appear. */
@@ -12,6 +20,7 @@ export interface OutputBufferOptions {
 }
 
 interface Pending {
+	/** Raw lines: only those that survive the trim are sanitized, at the flush. */
 	lines: string[];
 	dropped: number;
 }
@@ -22,6 +31,9 @@ export function droppedLinesNotice(count: number): string {
 
 export class OutputBuffer {
 	private readonly flushMs: number;
+	private readonly floodFlushMs: number;
+	private readonly floodLines: number;
+	private flooding = false;
 	private readonly maxPending: number;
 	private readonly onFlush: OutputBufferOptions['flush'];
 	private pending = new Map<string, Pending>();
@@ -30,11 +42,13 @@ export class OutputBuffer {
 
 	constructor(opts: OutputBufferOptions) {
 		this.flushMs = opts.flushMs ?? 50;
+		this.floodFlushMs = opts.floodFlushMs ?? this.flushMs;
+		this.floodLines = opts.floodLines ?? 1000;
 		this.maxPending = Math.max(1, opts.maxPending ?? 5000);
 		this.onFlush = opts.flush;
 	}
 
-	/** Sanitize and queue one raw line; the first line of a window schedules the flush. */
+	/** Queue one raw line (sanitized at the flush); the first line of a window schedules the flush. */
 	push(stepId: string, line: string): void {
 		if (this.disposed) return;
 		let queue = this.pending.get(stepId);
@@ -42,14 +56,17 @@ export class OutputBuffer {
 			queue = {lines: [], dropped: 0};
 			this.pending.set(stepId, queue);
 		}
-		queue.lines.push(sanitizeLine(line));
+		queue.lines.push(line);
 		// Trim in bulk once the queue is twice the cap: amortised O(1) per line, memory bounded.
 		if (queue.lines.length >= this.maxPending * 2) this.trim(queue);
 		if (this.timer === undefined) {
-			this.timer = setTimeout(() => {
-				this.timer = undefined;
-				this.flushNow();
-			}, this.flushMs);
+			this.timer = setTimeout(
+				() => {
+					this.timer = undefined;
+					this.flushNow();
+				},
+				this.flooding ? this.floodFlushMs : this.flushMs,
+			);
 			(this.timer as {unref?: () => void}).unref?.();
 		}
 	}
@@ -62,10 +79,16 @@ export class OutputBuffer {
 		}
 		if (this.pending.size === 0) return;
 		const batch = new Map<string, string[]>();
+		let most = 0;
 		for (const [stepId, queue] of this.pending) {
+			most = Math.max(most, queue.lines.length + queue.dropped);
 			this.trim(queue);
-			batch.set(stepId, queue.dropped > 0 ? [droppedLinesNotice(queue.dropped), ...queue.lines] : queue.lines);
+			const lines = queue.lines;
+			for (let i = 0; i < lines.length; i++) lines[i] = sanitizeLine(lines[i]);
+			if (queue.dropped > 0) lines.unshift(droppedLinesNotice(queue.dropped));
+			batch.set(stepId, lines);
 		}
+		this.flooding = most >= this.floodLines;
 		this.pending = new Map();
 		this.onFlush(batch);
 	}

@@ -140,8 +140,11 @@ export function createOrchestratorStore(init: {readOnly?: boolean; plan?: Plan |
 			const output = {...get().output};
 			for (const [stepId, lines] of batch) {
 				const previous = output[stepId];
-				const merged = previous ? previous.lines.concat(lines) : lines.slice();
-				const kept = merged.length > OUTPUT_LINES_PER_STEP ? merged.slice(-OUTPUT_LINES_PER_STEP) : merged;
+				// Never copy more than the lines kept: a flood's batch alone may fill the window.
+				const fresh = lines.length > OUTPUT_LINES_PER_STEP ? lines.slice(-OUTPUT_LINES_PER_STEP) : lines;
+				const room = OUTPUT_LINES_PER_STEP - fresh.length;
+				const older = previous && room > 0 ? previous.lines.slice(Math.max(0, previous.lines.length - room)) : [];
+				const kept = older.length > 0 ? older.concat(fresh) : fresh.slice();
 				// Re-insert so that the key order says which steps were written last.
 				delete output[stepId];
 				output[stepId] = {lines: kept, total: (previous?.total ?? 0) + lines.length};
