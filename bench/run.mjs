@@ -300,12 +300,16 @@ async function floodCase({runs, tmp}) {
 		const session = at((e) => e.type === 'session_started');
 		const stepStart = at((e) => e.type === 'step_started' && e.step === 'flood');
 		const stepEnd = at((e) => e.type === 'step_finished' && e.step === 'flood');
+		// The agent process alone, spawn to exit, as measured by the runner (what "must not slow
+		// the agent" is about); step_started → step_finished adds spawn set-up and the checkpoint.
+		const agentMs = events.find((e) => e.type === 'step_finished' && e.step === 'flood')?.agentMs ?? null;
 		const logFile = path.join(repo, MEMORY_DIR, 'logs', 'flood.log');
 		const logLines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('line ')).length : 0;
 		if (code !== 0 || stepEnd == null) throw new Error(`ours exited ${code}, step_finished ${stepEnd ? 'seen' : 'missing'}; screen: ${tail(screen, 6)}`);
 		rmSync(repo, {recursive: true, force: true});
 		// The board's frame on the last screen: the full UI ran, not the headless fallback.
-		return {ms: stepEnd - stepStart, fromSession: stepEnd - session, rss: peakMiB(rss), logLines, ui: screen.includes('┌ Phases')};
+		if (agentMs == null) throw new Error('step_finished carries no agentMs: rebuild dist/');
+		return {ms: agentMs, stepMs: stepEnd - stepStart, fromSession: stepEnd - session, rss: peakMiB(rss), logLines, ui: screen.includes('┌ Phases')};
 	};
 
 	const base = [];
@@ -317,7 +321,7 @@ async function floodCase({runs, tmp}) {
 			const got = n % 2 ? {b: await baseline(n), o: await ours(n)} : {o: await ours(n), b: await baseline(n)};
 			base.push(got.b);
 			our.push(got.o);
-			log(`  flood run ${n}: /dev/null ${fmtMs(got.b.ms)} · ours (step) ${fmtMs(got.o.ms)} · peak ${fmtMiB(got.o.rss)}`);
+			log(`  flood run ${n}: /dev/null ${fmtMs(got.b.ms)} · ours (agent) ${fmtMs(got.o.ms)} · step ${fmtMs(got.o.stepMs)} · peak ${fmtMiB(got.o.rss)}`);
 		}
 	} finally {
 		tmux('kill-server');
@@ -325,19 +329,21 @@ async function floodCase({runs, tmp}) {
 	}
 	const ratios = our.map((o, i) => o.ms / base[i].ms);
 	const ratio = median(ratios);
+	const stepRatios = our.map((o, i) => o.stepMs / base[i].ms);
 	const peak = median(our.map((o) => o.rss));
 	const maxPeak = Math.max(...our.map((o) => o.rss ?? 0));
 	const lost = our.filter((o) => o.logLines !== LINES).map((o) => o.logLines);
 	return {
 		title: `flood (issue 3): an agent printing ${LINES.toLocaleString('en')} lines, one write each, under the full UI in tmux 120×40`,
 		rows: [
-			{metric: 'agent wall (step_started → step_finished)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, our.map((o) => o.ms)), ratio: fmtRatio(ratio), target: '≤ 1.20×', pass: ratio != null && ratio <= 1.2},
+			{metric: 'agent wall (spawn → exit, under the UI)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, our.map((o) => o.ms)), ratio: fmtRatio(ratio), target: '≤ 1.20×', pass: ratio != null && ratio <= 1.2},
+			{metric: 'whole step (step_started → step_finished, incl. checkpoint)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, our.map((o) => o.stepMs)), ratio: fmtRatio(median(stepRatios)), target: '', pass: null},
 			{metric: 'peak RSS of the orchestrator process', baseline: fmtMiB(median(base.map((b) => b.rss))), ours: `${fmtMiB(peak)} (max ${fmtMiB(maxPeak)})`, ratio: '', target: '≤ 150 MB', pass: TIME ? maxPeak * 1.048576 <= 150 : null},
 			{metric: 'process start → step_finished', baseline: '', ours: withRange(fmtMs, our.map((o) => o.fromSession)), ratio: '', target: '', pass: null},
 		],
 		notes: [
 			`Command: \`${command}\` (one process.stdout.write per line). Baseline: the same command through \`bash -c\` with stdout on /dev/null, timed by this script from spawn to exit.`,
-			'Ours: `env -u CI node dist/cli.js run plan.yaml --yes` in a detached tmux session (120×40), wrapped in `/usr/bin/time -v` for the peak RSS; the agent time is the difference of the step_started and step_finished timestamps in events.jsonl; `q` is sent once session_finished is logged.',
+			'Ours: `env -u CI node dist/cli.js run plan.yaml --yes` in a detached tmux session (120×40), wrapped in `/usr/bin/time -v` for the peak RSS; the agent time is the runner\'s own spawn-to-exit figure (`agentMs` of step_finished in events.jsonl), the step time the difference of the step_started and step_finished timestamps; `q` is sent once session_finished is logged.',
 			`Full-screen UI (the board) on the last screen of ${our.filter((o) => o.ui).length} of ${our.length} runs.`,
 			lost.length ? `LOG INCOMPLETE: the step log held ${lost.join(', ')} lines instead of ${LINES}.` : `Every run's step log held all ${LINES.toLocaleString('en')} lines.`,
 			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}). The 150 MB target is checked against the largest peak of all runs.`,

@@ -174,6 +174,8 @@ export interface StepState {
 	startedAt?: string;
 	finishedAt?: string;
 	durationMs?: number;
+	/** Wall time of the agent process alone (spawn to exit), without checkpointing. */
+	agentMs?: number;
 	exitCode?: number | null;
 	/** One line: why it failed. */
 	error?: string;

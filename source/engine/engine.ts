@@ -84,8 +84,12 @@ export class Engine {
 		this.memory = new MemoryWriter(opts.store, opts.paths);
 		this.output = new OutputBuffer({
 			flushMs: 50,
-			// A flooding agent: four bigger batches a second, not twenty frames (bench flood).
-			floodFlushMs: 250,
+			// More than 500 lines a second is more than anyone reads: two batches a second then,
+			// not twenty frames, and the UI clock slows down too. Every frame redraws the whole
+			// screen, and on a small machine that CPU is taken from the agent (bench: flood).
+			floodLines: 25,
+			floodFlushMs: 500,
+			onFloodChange: flooding => opts.store.getState().setFlooding(flooding),
 			flush: batch => {
 				opts.store.getState().appendOutput(batch);
 				for (const [step, lines] of batch) {
@@ -377,7 +381,7 @@ export class Engine {
 			summary = undefined;
 		}
 		this.output.flushNow();
-		this.store.patchStep(step.id, {summary, exitCode: result.exitCode});
+		this.store.patchStep(step.id, {summary, exitCode: result.exitCode, agentMs: Math.round(result.durationMs)});
 
 		if (result.outcome === 'aborted') {
 			// Left as "running" on purpose: resume treats it like a crash (restore, run again).
@@ -458,7 +462,7 @@ export class Engine {
 			checkpoints: checkpoint ? [...this.session.checkpoints, checkpoint] : this.session.checkpoints,
 		});
 		this.store.setLiveFiles(step.id, null);
-		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings});
+		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings, agentMs: this.session.steps[step.id]?.agentMs});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
 		await this.recordMeasurements(step.id);
 		const details = this.details.then(() => this.fillStepDetails(step.id, kept ? base : null, commit, agent, !strictFailure, pending));

@@ -17,6 +17,8 @@ export interface OutputBufferOptions {
 	maxPending?: number;
 	/** stepId → sanitized lines in arrival order; only steps with new lines appear. */
 	flush: (batch: Map<string, string[]>) => void;
+	/** Told when flood mode starts and ends (the UI slows its clock meanwhile). */
+	onFloodChange?: (flooding: boolean) => void;
 }
 
 interface Pending {
@@ -36,6 +38,7 @@ export class OutputBuffer {
 	private flooding = false;
 	private readonly maxPending: number;
 	private readonly onFlush: OutputBufferOptions['flush'];
+	private readonly onFloodChange: OutputBufferOptions['onFloodChange'];
 	private pending = new Map<string, Pending>();
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	private disposed = false;
@@ -46,6 +49,7 @@ export class OutputBuffer {
 		this.floodLines = opts.floodLines ?? 1000;
 		this.maxPending = Math.max(1, opts.maxPending ?? 5000);
 		this.onFlush = opts.flush;
+		this.onFloodChange = opts.onFloodChange;
 	}
 
 	/** Queue one raw line (sanitized at the flush); the first line of a window schedules the flush. */
@@ -88,9 +92,12 @@ export class OutputBuffer {
 			if (queue.dropped > 0) lines.unshift(droppedLinesNotice(queue.dropped));
 			batch.set(stepId, lines);
 		}
-		this.flooding = most >= this.floodLines;
+		const flooding = most >= this.floodLines;
+		const changed = flooding !== this.flooding;
+		this.flooding = flooding;
 		this.pending = new Map();
 		this.onFlush(batch);
+		if (changed) this.onFloodChange?.(flooding);
 	}
 
 	/** Flush what is queued, stop the timer and ignore later pushes. */
@@ -98,6 +105,7 @@ export class OutputBuffer {
 		if (this.disposed) return;
 		this.flushNow();
 		this.disposed = true;
+		if (this.flooding) this.onFloodChange?.(false);
 	}
 
 	private trim(queue: Pending): void {

@@ -53,6 +53,8 @@ export interface StoreState {
 	readOnly: boolean;
 	/** A one-line notice for the status bar (errors of actions, "saved", …). */
 	notice: string | null;
+	/** An agent prints faster than anyone reads: output arrives in bigger, rarer batches. */
+	flooding: boolean;
 
 	// user actions (UI → engine)
 	decide(value: Decision): void;
@@ -71,6 +73,7 @@ export interface StoreState {
 	setLiveFiles(stepId: string, files: FileChange[] | null): void;
 	setPatch(stepId: string, file: string, text: string): void;
 	setNotice(text: string | null): void;
+	setFlooding(flooding: boolean): void;
 }
 
 export type OrchestratorStore = StoreApi<StoreState>;
@@ -94,6 +97,7 @@ export function createOrchestratorStore(init: {readOnly?: boolean; plan?: Plan |
 		quitRequested: null,
 		readOnly: init.readOnly ?? false,
 		notice: null,
+		flooding: false,
 
 		decide(value) {
 			if (get().readOnly) return;
@@ -168,6 +172,9 @@ export function createOrchestratorStore(init: {readOnly?: boolean; plan?: Plan |
 		},
 		setNotice(text) {
 			set({notice: text});
+		},
+		setFlooding(flooding) {
+			if (get().flooding !== flooding) set({flooding});
 		},
 	}));
 }

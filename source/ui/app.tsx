@@ -62,9 +62,12 @@ export function App({store, size}: AppProps) {
 	);
 }
 
-function clockInterval(session: SessionState | null): number | null {
+function clockInterval(session: SessionState | null, flooding: boolean): number | null {
 	if (!session || isFinished(session)) return null;
-	return session.running.length > 0 ? 100 : 1000;
+	// 4 spinner frames a second, 1 while an agent floods its output: every tick redraws the
+	// whole screen (Ink lays out the tree on each commit), CPU a flooding agent needs (bench: flood).
+	if (session.running.length === 0 || flooding) return 1000;
+	return 250;
 }
 
 function Screen({store, size: sizeOverride}: AppProps) {
@@ -73,6 +76,7 @@ function Screen({store, size: sizeOverride}: AppProps) {
 	const plan = useStoreSelect(s => s.plan);
 	const readOnly = useStoreSelect(s => s.readOnly);
 	const notice = useStoreSelect(s => s.notice);
+	const flooding = useStoreSelect(s => s.flooding);
 	const {isRawModeSupported} = useStdin();
 
 	const [ui, setUi] = useState<UiState>(INITIAL_UI);
@@ -289,7 +293,7 @@ function Screen({store, size: sizeOverride}: AppProps) {
 	const keys = statusKeys(session, readOnly, ui);
 	const noticeText = notice ?? session?.message ?? null;
 	return (
-		<ClockProvider intervalMs={clockInterval(session)}>
+		<ClockProvider intervalMs={clockInterval(session, flooding)}>
 			<Box flexDirection="column" width={layout.columns} height={layout.height} overflow="hidden">
 				{session ? (
 					<Body session={session} readOnly={readOnly} plan={plan} layout={layout} ui={ui} view={view} rows={rows} cursorIndex={cursorIndex} shownId={shownId} shownStep={shownStep} finished={finished} />

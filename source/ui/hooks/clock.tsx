@@ -1,21 +1,37 @@
-import React, {useEffect, useState, type ReactNode} from 'react';
-import {ClockContext, type Clock} from '../context.js';
+import React, {useEffect, useRef, useState, type ReactNode} from 'react';
+import {ClockContext, useOrchestratorStore, type Clock} from '../context.js';
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /**
- * The only timer of the UI. It ticks every 100 ms while an agent runs (spinner, running
- * durations), every second while the session lives (elapsed time), and not at all once the
- * session has ended. Consumers re-render; the children element itself is stable.
+ * The only timer of the UI. It ticks every `intervalMs` (250 ms while an agent runs: spinner,
+ * running durations; every second otherwise: elapsed time; never once the session ended).
+ *
+ * Every tick redraws the whole screen (Ink lays out the tree on each commit), so a tick is
+ * skipped when the store changed since the last one: the clock then advances together with
+ * that store-driven render (React batches both into one commit). A flooding agent thus
+ * causes the output flushes' renders and no extra timer renders on top.
  */
 export function ClockProvider({intervalMs, children}: {intervalMs: number | null; children: ReactNode}) {
+	const store = useOrchestratorStore();
 	const [clock, setClock] = useState<Clock>(() => ({now: Date.now(), frame: 0}));
+	const lastAdvance = useRef(Date.now());
 	useEffect(() => {
 		if (intervalMs === null) return;
+		const advance = () => {
+			lastAdvance.current = Date.now();
+			setClock(prev => ({now: lastAdvance.current, frame: (prev.frame + 1) % SPINNER.length}));
+		};
+		const unsubscribe = store.subscribe(() => {
+			if (Date.now() - lastAdvance.current >= intervalMs) advance();
+		});
 		const timer = setInterval(() => {
-			setClock(prev => ({now: Date.now(), frame: (prev.frame + 1) % SPINNER.length}));
+			if (Date.now() - lastAdvance.current >= intervalMs - 5) advance();
 		}, intervalMs);
-		return () => clearInterval(timer);
-	}, [intervalMs]);
+		return () => {
+			clearInterval(timer);
+			unsubscribe();
+		};
+	}, [intervalMs, store]);
 	return <ClockContext.Provider value={clock}>{children}</ClockContext.Provider>;
 }
