@@ -112,7 +112,7 @@ function count(s: string, ch: string): number {
 function extensionOf(name: string): string | undefined {
 	const dot = name.lastIndexOf('.');
 	if (dot <= 0 || dot === name.length - 1) return undefined;
-	return name.slice(dot + 1).toLowerCase();
+	return lowerCase(name.slice(dot + 1));
 }
 
 /**
@@ -166,13 +166,13 @@ export function pathFromToken(token: string, quoted: boolean): string | undefine
 	const base = slash === -1 ? p : p.slice(p.lastIndexOf('/') + 1);
 	if (slash !== -1) {
 		// A host name as the first segment: github.com/x/y
-		const first = p.slice(0, slash);
-		if (first.includes('.') && /^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|app|gov|edu|co|ai)$/i.test(first)) return undefined;
+		const dot = p.indexOf('.');
+		if (dot !== -1 && dot < slash && /^[\w-]+(\.[\w-]+)*\.(com|org|net|io|dev|app|gov|edu|co|ai)$/i.test(p.slice(0, slash))) return undefined;
 		if (base === '') return p.length > 1 ? asDirectoryGlob(p) : undefined;
 	}
 	// The feature's documents (bare "plan.md", or under specs/) are read, not changed.
-	if (FEATURE_DOCUMENTS.has(base) && (slash === -1 || p.startsWith('specs/'))) return undefined;
-	if (BARE_FILE_NAMES.has(base)) return p;
+	if (base.endsWith('.md') && FEATURE_DOCUMENTS.has(base) && (slash === -1 || p.startsWith('specs/'))) return undefined;
+	if (isBareFileName(base)) return p;
 	// Dotfiles: .gitignore, .env.example, .eslintrc.json (".NET" is not one).
 	if (base.charCodeAt(0) === 46 && /^\.[a-z][\w.-]*$/.test(base)) {
 		// ".sh files", ".zip archives": a file type, not a file.
@@ -183,7 +183,7 @@ export function pathFromToken(token: string, quoted: boolean): string | undefine
 	if (ext && KNOWN_EXTENSIONS.has(ext)) {
 		// "Node.js", "Next.js", "Dexie.js": library names, not files (a component would be .jsx/.tsx or have a folder).
 		if (slash === -1 && ext === 'js' && /^[A-Z][A-Za-z0-9]*\.js$/.test(base)) return undefined;
-		if (!/^[\w.*?{}\[\]+-]+$/.test(base)) return undefined;
+		if (!isFileNameText(base)) return undefined;
 		return p;
 	}
 	// A quoted path without an extension ("`cmd/autospec`") is still a path when it has a folder
@@ -199,7 +199,8 @@ export function pathFromToken(token: string, quoted: boolean): string | undefine
  */
 export function extractPaths(text: string): string[] {
 	const found: string[] = [];
-	const seen = new Set<string>();
+	// A task names a few paths: a look through them is cheaper than a Set until there are many.
+	let seen: Set<string> | undefined;
 	let prevDir: string | undefined;
 	let prevEndsList = false;
 	let prevWord = '';
@@ -207,15 +208,16 @@ export function extractPaths(text: string): string[] {
 	let referring = false;
 	const consider = (raw: string, token: string, quoted: boolean) => {
 		const word = token.length <= 9 ? lowerCase(token) : '';
-		const fileish = token.includes('.') || token.includes('/') || BARE_FILE_NAMES.has(token);
+		const fileish = token.includes('.') || token.includes('/') || isBareFileName(token);
 		let p = fileish ? pathFromToken(token, quoted) : undefined;
 		if (p && referring && (p.startsWith('contracts/') || FEATURE_DOCUMENTS.has(basename(p)) || /^[^/]+\.md$/i.test(p))) {
 			p = undefined;
 		} else if (p) {
 			if (!p.includes('/') && prevEndsList && prevDir) p = prevDir + p;
-			if (!seen.has(p)) {
-				seen.add(p);
+			if (seen ? !seen.has(p) : !found.includes(p)) {
 				found.push(p);
+				if (seen) seen.add(p);
+				else if (found.length > 16) seen = new Set(found);
 			}
 			const slash = p.lastIndexOf('/');
 			if (slash !== -1 && !p.endsWith('/**')) prevDir = p.slice(0, slash + 1);
@@ -279,6 +281,37 @@ export function extractPaths(text: string): string[] {
 	if (found.every((p) => p.includes('/'))) return found;
 	const withFolder = new Set(found.filter((p) => p.includes('/')).map(basename));
 	return found.filter((p) => p.includes('/') || !withFolder.has(p));
+}
+
+/** BARE_FILE_NAMES.has, without hashing the many words that do not start with a capital. */
+function isBareFileName(name: string): boolean {
+	const c = name.charCodeAt(0);
+	return c >= 65 && c <= 90 && BARE_FILE_NAMES.has(name);
+}
+
+/** /^[\w.*?{}\[\]+-]+$/ as a scan: the characters of a file name with an extension. */
+function isFileNameText(name: string): boolean {
+	if (name.length === 0) return false;
+	for (let i = 0; i < name.length; i++) {
+		const c = name.charCodeAt(i);
+		if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) continue;
+		switch (c) {
+			case 95: // _
+			case 46: // .
+			case 42: // *
+			case 63: // ?
+			case 123: // {
+			case 125: // }
+			case 91: // [
+			case 93: // ]
+			case 43: // +
+			case 45: // -
+				continue;
+			default:
+				return false;
+		}
+	}
+	return true;
 }
 
 /** toLowerCase without a new string for the usual already-lower-case ASCII word. */

@@ -32,7 +32,10 @@ const TASK_LINE = /^([ \t]*)[-*+][ \t]+\[([ xX])\][ \t]+(.*)$/;
 const CHECKBOX_LINE = /^[ \t]*[-*+][ \t]+\[[ xX]\]/;
 const TASK_ID = /^(\*\*)?(T\d+(?:[a-z]|\.\d+)?)(\*\*)?(?![\w])/;
 const BULLET = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
-const MARKER = /^\[([^\]\s]{1,16})\]/;
+/** Sticky: matched at a position of the task line ("[P]", "[US1]", "[P1]"). */
+const MARKER = /\[([^\]\s]{1,16})\]/y;
+/** What may stand between a task id and its text: "T001: …", "T001 - …". */
+const ID_SEPARATORS = ':：.-–—';
 const STORY = /^(?:US[-_ ]?\d+[a-z]?|Story[-_ ]?\d*)$/i;
 const PRIORITY = /^P\d$/i;
 const PHASE_HEADING = /^(?:phase|Phase|PHASE)[ \t]+(\d+(?:\.\d+)*|[A-Z]|[IVX]+)(?!\w)/;
@@ -128,7 +131,12 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 			}
 			continue;
 		}
-		const fenceOpen = matchFenceOpen(line);
+		// The first visible character says which of the checks below can match at all: most lines
+		// are task lines, which need neither the fence, the comment nor the heading test.
+		let at = 0;
+		while (at < line.length && isSpace(line.charCodeAt(at))) at++;
+		const first = line.charCodeAt(at);
+		const fenceOpen = first === 96 || first === 126 ? matchFenceOpen(line) : null; // ` ~
 		if (fenceOpen) {
 			const inTask = open !== null && indentOf(line) > open.task.indent;
 			if (inTask) open!.task.extra.push(line);
@@ -136,14 +144,14 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 			fence = {...fenceOpen, inTask, line: lineNo};
 			continue;
 		}
-		const commentAt = line.indexOf('<!--');
-		if (commentAt !== -1 && line.indexOf('-->', commentAt + 4) === -1 && line.slice(0, commentAt).trim() === '') {
+		// A comment that opens at the start of the line and does not close on it.
+		if (first === 60 && line.startsWith('<!--', at) && line.indexOf('-->', at + 4) === -1) {
 			inComment = true;
 			open = null;
 			continue;
 		}
 
-		const heading = matchHeading(line);
+		const heading = first === 35 ? matchHeading(line) : null; // #
 		if (heading) {
 			open = null;
 			const {level, text: headingText} = heading;
@@ -170,7 +178,8 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 			continue;
 		}
 
-		const taskMatch = TASK_LINE.exec(line);
+		const bullet = first === 45 || first === 42 || first === 43; // - * +
+		const taskMatch = bullet ? TASK_LINE.exec(line) : null;
 		const idMatch = taskMatch ? TASK_ID.exec(taskMatch[3]!) : null;
 		if (taskMatch && idMatch) {
 			open = null;
@@ -202,10 +211,10 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 			open = {task, blank: false, sub: false};
 			continue;
 		}
-		if (CHECKBOX_LINE.test(line) && !(open && indentOf(line) > open.task.indent)) checkboxesWithoutId++;
+		if (bullet && CHECKBOX_LINE.test(line) && !(open && indentOf(line) > open.task.indent)) checkboxesWithoutId++;
 
 		if (!open) continue;
-		if (isBlank(line)) {
+		if (at === line.length) {
 			open.blank = true;
 			continue;
 		}
@@ -295,17 +304,24 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 function parseTask(match: RegExpExecArray, idMatch: RegExpExecArray, line: number, phase: PhaseDraft): TaskDraft {
 	const head = match[3]!.trim();
 	const baseId = idMatch[2]!;
-	let rest = head.slice(idMatch[0].length).trimStart();
+	// A position in head instead of a new string per marker: "T001 [P] [US1] Description".
+	let pos = skipSpace(head, idMatch[0].length);
 	let parallel = false;
 	let story: string | undefined;
 	// "T001: …", "T001 - …"
-	rest = rest.replace(/^[:：.\-–—][ \t]*/, '');
-	for (let m = MARKER.exec(rest); m; m = MARKER.exec(rest)) {
+	if (ID_SEPARATORS.includes(head[pos] ?? '\n')) {
+		pos++;
+		while (head[pos] === ' ' || head[pos] === '\t') pos++;
+	}
+	for (;;) {
+		MARKER.lastIndex = pos;
+		const m = MARKER.exec(head);
+		if (!m) break;
 		const label = m[1]!;
 		if (label === 'P' || label === 'p') parallel = true;
 		else if (STORY.test(label)) story ??= label;
 		else if (!PRIORITY.test(label)) break;
-		rest = rest.slice(m[0].length).trimStart();
+		pos = skipSpace(head, pos + m[0].length);
 	}
 	return {
 		id: baseId,
@@ -316,11 +332,18 @@ function parseTask(match: RegExpExecArray, idMatch: RegExpExecArray, line: numbe
 		parallel,
 		story,
 		head,
-		description: rest.trim(),
+		description: head.slice(pos).trim(),
 		wrapped: [],
 		extra: [],
 		phase,
 	};
+}
+
+/** The first position at or after `from` that trimStart would keep. */
+function skipSpace(text: string, from: number): number {
+	let i = from;
+	while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+	return i;
 }
 
 interface BuildContext {
@@ -346,7 +369,7 @@ function buildSteps(
 ): Step[] {
 	const steps: Step[] = [];
 	let lastSerial: string | undefined;
-	let batch: Array<{id: string; files: string[]}> = [];
+	let batch: string[] = [];
 	let batchFiles = new Map<string, string>();
 	let batchGlobs: Array<{id: string; match: (p: string) => boolean; glob: string}> = [];
 	for (const task of draft.tasks) {
@@ -362,14 +385,14 @@ function buildSteps(
 						`drop [P] from ${task.id} or split the file`);
 				}
 			}
-			batch.push({id: task.id, files});
+			batch.push(task.id);
 			for (const file of files) {
 				if (hasGlob(file)) batchGlobs.push({id: task.id, glob: file, match: picomatch(file, {dot: true})});
 				else batchFiles.set(file, task.id);
 			}
 		} else {
 			if (lastSerial) deps.push(lastSerial);
-			for (const p of batch) deps.push(p.id);
+			for (const id of batch) deps.push(id);
 			lastSerial = task.id;
 			batch = [];
 			batchFiles = new Map();
@@ -534,12 +557,6 @@ function isSpace(c: number): boolean {
 	if (c === 32 || (c >= 9 && c <= 13)) return true;
 	if (c < 160) return false;
 	return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
-/** line.trim() === '' without the copy. */
-function isBlank(line: string): boolean {
-	for (let i = 0; i < line.length; i++) if (!isSpace(line.charCodeAt(i))) return false;
-	return true;
 }
 
 function isFenceClose(line: string, ch: string, len: number): boolean {

@@ -66,6 +66,38 @@ describe('importSpecKit: scans', () => {
 		expect(plan.phases[0]!.steps.map((s) => s.id)).toEqual(['T001', 'T002']);
 	});
 
+	it('reads markers after a separator and stops at the first other bracket', () => {
+		const {plan} = load(
+			['## Phase 1: Setup', '- [ ] T001: [P] [US2] One', '- [ ] T002 — [US1]  [P] Two', '- [x] T003 [P1] [P] [Extra] Three', '- [ ] T004 -\t[P]\u00a0[US3] Four'].join('\n'),
+		);
+		expect(plan.phases[0]!.steps.map((s) => [s.id, s.parallel, s.story ?? null, s.title, s.done])).toEqual([
+			['T001', true, 'US2', 'One', false],
+			['T002', true, 'US1', 'Two', false],
+			['T003', true, null, '[Extra] Three', true],
+			['T004', true, 'US3', 'Four', false], // trimStart after a marker skips a Unicode space too
+		]);
+	});
+
+	it('takes headings, comments and fences only where they start a line', () => {
+		const {plan} = load(
+			[
+				'## Phase 1: Setup',
+				'- [ ] T001 One',
+				'\t# not a heading (a tab before it)',
+				'   ## Phase 2: Indented three spaces',
+				'- [ ] T002 Two <!-- a note that does not close',
+				'  <!-- a comment',
+				'- [ ] T999 hidden',
+				'-->',
+				'- [ ] T003 Three',
+			].join('\n'),
+		);
+		expect(plan.phases.map((p) => [p.title, p.steps.map((s) => s.id)])).toEqual([
+			['Setup', ['T001']],
+			['Indented three spaces', ['T002', 'T003']],
+		]);
+	});
+
 	it('takes explicit dependencies only from upper-case ids', () => {
 		const {plan} = load(['## Phase 1: Setup', '- [ ] T001 [P] One', '- [ ] T002 [P] Two', '- [ ] T003 [P] Three after t001', '- [ ] T004 [P] Four after t001, T002'].join('\n'));
 		const deps = Object.fromEntries(plan.phases[0]!.steps.map((s) => [s.id, s.depends_on]));
