@@ -37,9 +37,10 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
 	const {out, err, cwd} = opts;
 	let plan: Plan;
 	let warnings: PlanIssue[];
+	let deps: Map<string, string[]>;
 	try {
 		const planPath = opts.plan ?? (await findDefaultPlan(cwd));
-		({plan, warnings} = await loadPlan(planPath, {cwd}));
+		({plan, warnings, deps} = await loadPlan(planPath, {cwd}));
 	} catch (error) {
 		if (error instanceof PlanError) return fail(opts, error.issues);
 		if (error instanceof OrchestratorError) return failMessage(opts, error.message, error.details);
@@ -51,7 +52,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
 	warnings = [...warnings, ...agentIssues.filter((i) => i.severity !== 'error')];
 	if (agentErrors.length > 0) return fail(opts, [...agentErrors, ...warnings]);
 
-	const order = executionBatches(plan, {maxParallel: opts.maxParallel});
+	const order = executionBatches(plan, {maxParallel: opts.maxParallel, deps});
 	if (opts.json) {
 		out.write(JSON.stringify(planJson(plan, order, warnings.map((w) => formatIssue(w, cwd))), null, 2) + '\n');
 		return EXIT.ok;

@@ -87,7 +87,8 @@ function remember(raw: string, entry: FileEntry): void {
 }
 
 function isInside(child: string, parent: string): boolean {
-	return parent === '' || child === parent || child.startsWith(parent + '/');
+	if (parent === '' || child === parent) return true;
+	return child.length > parent.length && child.charCodeAt(parent.length) === 47 && child.startsWith(parent);
 }
 
 export function entriesOverlap(a: FileEntry, b: FileEntry): boolean {
@@ -124,7 +125,16 @@ function eachAncestor(p: string, fn: (dir: string) => void): void {
  * exact path and by their folders. Only a declared folder that holds other declarations, or a glob,
  * falls back to scanning the literals, and globs are compared with the (usually few) other globs.
  */
+/** Up to this many plain paths a FileIndex compares them one by one instead of indexing them. */
+const FEW = 16;
+
 export class FileIndex {
+	/**
+	 * While only a few plain paths are declared (a typical parallel batch): the paths and their owners,
+	 * in order. null once the index below is in use; it is built from these, so answers do not change.
+	 */
+	private few: string[] | null = [];
+	private fewOwners: string[] = [];
 	/** literal → its owners (one owner is stored as the string itself: it is by far the common case). */
 	private readonly literals = new Map<string, string | string[]>();
 	/** Every folder above a declared literal. */
@@ -132,6 +142,30 @@ export class FileIndex {
 	private readonly globs: Array<{entry: FileEntry; owner: string}> = [];
 
 	add(owner: string, files: string[]): void {
+		if (this.few) {
+			if (this.few.length + files.length <= FEW && files.every(isPlain)) {
+				for (const raw of files) {
+					this.few.push(raw);
+					this.fewOwners.push(owner);
+				}
+				return;
+			}
+			this.grow();
+		}
+		this.index(owner, files);
+	}
+
+	/** From the few-paths form to the maps, adding the paths in the order they came. */
+	private grow(): void {
+		const few = this.few;
+		if (!few) return;
+		const owners = this.fewOwners;
+		this.few = null;
+		this.fewOwners = [];
+		for (let i = 0; i < few.length; i++) this.index(owners[i]!, [few[i]!]);
+	}
+
+	private index(owner: string, files: string[]): void {
 		for (const raw of files) {
 			let norm = raw; // a plain path is its own normal form (fileEntry's fast path)
 			if (!isPlain(raw)) {
@@ -161,6 +195,7 @@ export class FileIndex {
 
 	/** Owners whose files overlap `raw`, each with the declared entry it overlaps. */
 	hits(raw: string): Array<{owner: string; file: string}> {
+		this.grow();
 		const e = fileEntry(raw);
 		const out: Array<{owner: string; file: string}> = [];
 		const addLiteral = (lit: string) => {
@@ -188,6 +223,15 @@ export class FileIndex {
 
 	/** Does `raw` overlap anything declared? Same answer as `hits(raw).length > 0`. */
 	overlaps(raw: string): boolean {
+		if (this.few) {
+			if (this.few.length === 0) return false;
+			if (isPlain(raw)) {
+				// The same answer as below: the path itself, a folder above it or a path inside it.
+				for (const lit of this.few) if (isInside(raw, lit) || isInside(lit, raw)) return true;
+				return false;
+			}
+			this.grow();
+		}
 		if (this.literals.size === 0 && this.globs.length === 0) return false;
 		if (isPlain(raw) && this.globs.length === 0 && !this.dirs.has(raw)) {
 			// The common case without allocations: the path itself or a folder above it.
@@ -209,6 +253,8 @@ export class FileIndex {
 
 	/** Forget every declaration (reuse the index for the next batch). */
 	clear(): void {
+		this.few = [];
+		this.fewOwners = [];
 		this.literals.clear();
 		this.dirs.clear();
 		this.globs.length = 0;

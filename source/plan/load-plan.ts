@@ -15,6 +15,8 @@ import {locate, mapKeys, type PathSegment} from './yaml-locate.js';
 export interface LoadedPlan {
 	plan: Plan;
 	warnings: PlanIssue[];
+	/** effectiveDeps(plan) as computed for the checks (its lists are the steps' depends_on): hand it to executionBatches. */
+	deps: Map<string, string[]>;
 }
 
 /** A plan the user must fix. The message is the first error; details hold every other issue. */
@@ -77,7 +79,7 @@ function finish(plan: Plan, earlier: PlanIssue[], locator: Locator, opts: {files
 	if (errors.length > 0) throw new PlanError([...errors, ...warnings]);
 	// From here on every consumer sees the dependencies the scheduler uses.
 	for (const phase of plan.phases) for (const step of phase.steps) step.depends_on = deps.get(step.id) ?? step.depends_on;
-	return {plan, warnings};
+	return {plan, warnings, deps};
 }
 
 function sortIssues(issues: PlanIssue[]): PlanIssue[] {

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {FileIndex} from '../../source/plan/file-overlap.js';
+import {parsePlanText} from '../../source/plan/load-plan.js';
 import {checkPlan} from '../../source/plan/plan-check.js';
 import {effectiveDeps, executionBatches, findCycle, parallelFileConflicts, phaseOrder} from '../../source/plan/schedule.js';
 import type {Plan, Step} from '../../source/types.js';
@@ -102,7 +103,37 @@ describe('one dependency map for checks and batches', () => {
 	});
 });
 
+describe('loaded plans carry their dependency map', () => {
+	it.each([
+		['plan.yaml', 'id: d\nphases:\n  - id: a\n    steps:\n      - {id: T1, run: x}\n      - {id: T2, run: x, parallel: true, files: [a.ts]}\n      - {id: T3, run: x, parallel: true, files: [b.ts]}\n      - {id: T4, run: x, depends_on: [T1, T1]}\n'],
+		['tasks.md', '## Phase 1: Setup\n- [ ] T001 One\n- [ ] T002 [P] Two in src/a.ts\n- [ ] T003 [P] Three in src/a.ts\n- [ ] T004 Four after T001\n'],
+	])('%s: the map is effectiveDeps, its lists the steps\' depends_on, and gives the same batches', (name, text) => {
+		const {plan, deps} = parsePlanText(text, `/tmp/orc-reuse/${name}`, {cwd: '/tmp/orc-reuse'});
+		expect(deps).toEqual(effectiveDeps(plan));
+		for (const step of plan.phases.flatMap((p) => p.steps)) expect(deps.get(step.id)).toBe(step.depends_on);
+		expect(executionBatches(plan, {deps})).toEqual(executionBatches(plan));
+	});
+});
+
 describe('FileIndex', () => {
+	it('answers the same with a few plain paths as once it has grown into maps', () => {
+		const declared = ['src/a.ts', 'src/sub/b.ts', 'lib/x.js', 'docs', 'a'];
+		const probes = ['src/a.ts', 'src', 'src/sub', 'src/sub/b.ts/c', 'lib', 'lib/x.jsx', 'docs/readme.md', 'doc', 'a/b', 'ab', 'src/a.t', 'x'];
+		const few = new FileIndex();
+		declared.forEach((f, i) => few.add(`S${i}`, [f]));
+		const answers = probes.map((p) => few.overlaps(p));
+		expect(answers).toEqual([true, true, true, true, true, false, true, false, true, false, false, false]);
+		const grown = new FileIndex();
+		declared.forEach((f, i) => grown.add(`S${i}`, [f]));
+		grown.hits('x'); // builds the maps
+		expect(probes.map((p) => grown.overlaps(p))).toEqual(answers);
+		// Past sixteen paths, or a path that needs normalising, the maps take over with the same answers.
+		const many = new FileIndex();
+		for (let i = 0; i < 20; i++) many.add(`M${i}`, [`m/${i}.ts`]);
+		many.add('N', ['./src/a.ts']);
+		expect(['m/3.ts', 'm', 'm/30.ts', 'src/a.ts', 'src'].map((p) => many.overlaps(p))).toEqual([true, true, false, true, true]);
+	});
+
 	it('forgets everything on clear', () => {
 		const index = new FileIndex();
 		index.add('A', ['src/a.ts', 'lib/**', './x/y.ts']);
