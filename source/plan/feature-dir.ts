@@ -7,9 +7,9 @@
 // An explicit pointer (1-3) wins even when its tasks.md does not exist yet: the caller then says
 // "specs/002-x/tasks.md not found" instead of silently running another feature's tasks.
 
+import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {execa} from 'execa';
 
 /** Field names seen for the feature folder in .specify/feature.json across spec-kit versions and forks. */
 const FEATURE_JSON_FIELDS = ['feature_directory', 'featureDirectory', 'feature_dir', 'featureDir', 'directory', 'dir', 'path'];
@@ -64,8 +64,11 @@ async function readFeatureJson(cwd: string): Promise<string | undefined> {
 
 async function currentBranch(cwd: string): Promise<string | undefined> {
 	// symbolic-ref also names the branch of a repository with no commit yet (rev-parse cannot).
-	const result = await execa('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], {cwd, reject: false});
-	const branch = result.exitCode === 0 ? String(result.stdout).trim() : '';
+	// node:child_process rather than execa: this module is on the path of `validate`, which should
+	// not load execa and the stream modules it pulls in.
+	const branch = await new Promise<string>((resolve) => {
+		execFile('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], {cwd, encoding: 'utf8'}, (error, stdout) => resolve(error ? '' : stdout.trim()));
+	});
 	return branch && branch !== 'HEAD' ? branch : undefined;
 }
 
