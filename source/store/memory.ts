@@ -60,7 +60,9 @@ export class MemoryWriter {
 	constructor(
 		private readonly store: OrchestratorStore,
 		private readonly paths: MemoryPaths,
-		private readonly delayMs = 150,
+		// Resume needs none of these to be fresh (events.jsonl and the commit trailers are the
+		// write-ahead record), so a few writes a second are enough for tail and status.
+		private readonly delayMs = 400,
 	) {}
 
 	start(): void {
