@@ -2,7 +2,7 @@
 // checkpoints, opens gates and waits for decisions, which arrive as store actions from the
 // UI (a keypress) or from the headless policy (--yes, --on-failure). No React here.
 import fs from 'node:fs';
-import {agentArgv, resolveAgent} from '../agents/resolve-agent.js';
+import {agentArgv, checkAgents, resolveAgent} from '../agents/resolve-agent.js';
 import {buildPrompt} from '../agents/build-prompt.js';
 import {resolveSlash} from '../agents/slash.js';
 import {runProcess} from '../agents/run-process.js';
@@ -27,7 +27,7 @@ import type {
 	Step,
 	StepState,
 } from '../types.js';
-import {EXIT, errorMessage, type ExitCode} from '../util/errors.js';
+import {EXIT, OrchestratorError, errorMessage, type ExitCode} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
 import {recordChanges} from './changes.js';
 import type {EventLog} from './event-log.js';
@@ -196,6 +196,7 @@ export class Engine {
 		const {events} = this.opts;
 		const state = this.session.phases.find(p => p.id === phase.id)!;
 		this.store.patchSession({currentPhase: phase.id, status: 'running'});
+		await this.confirmPhaseCanStart(phase);
 		if (state.status === 'pending' || !state.startCommit) {
 			this.store.patchPhase(phase.id, {status: 'running', startCommit: this.head()});
 			events.emit('phase_started', {phase: phase.id, title: phase.title});
@@ -207,6 +208,21 @@ export class Engine {
 			const gate = await this.phaseGate(phase);
 			if (gate === 'rerun') continue;
 			return gate;
+		}
+	}
+
+	/**
+	 * Before a phase: every earlier phase is approved (or skipped), and the phase's agents can
+	 * still be started (a CLI uninstalled or a role file removed since validation is one clear
+	 * line now, not a failure in the middle of the phase).
+	 */
+	private async confirmPhaseCanStart(phase: Phase): Promise<void> {
+		const index = this.session.phases.findIndex(p => p.id === phase.id);
+		const open = this.session.phases.slice(0, index).find(p => p.status !== 'approved' && p.status !== 'skipped');
+		if (open) throw new OrchestratorError(`phase ${phase.id} cannot start: phase ${open.id} is ${open.status}, not approved — resume to finish it first`, EXIT.failed);
+		const problems = (await checkAgents({...this.opts.plan, phases: [phase]}, this.opts.repo.root, {defaultAgent: this.opts.defaultAgent})).filter(i => i.severity === 'error');
+		if (problems.length > 0) {
+			throw new OrchestratorError(`phase ${phase.id} cannot start: ${problems[0].message}${problems[0].fix ? ` — ${problems[0].fix}` : ''}`, EXIT.usage, problems.slice(1).map(p => p.message));
 		}
 	}
 
