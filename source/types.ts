@@ -71,6 +71,8 @@ export interface Step {
 	sourceLine?: number;
 	/** spec-kit: user story label (US1). */
 	story?: string;
+	/** Where `agent:` is written in the plan file, for "file:line:col" in agent errors. */
+	agentAt?: {line: number; col: number};
 }
 
 export interface Phase {

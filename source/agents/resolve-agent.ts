@@ -288,6 +288,7 @@ interface Pending {
 	fix: string;
 	file?: string;
 	line?: number;
+	col?: number;
 	steps: string[];
 	seen: Set<string>;
 }
@@ -353,6 +354,7 @@ export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions
 				const name = error.unknownName;
 				const where = `in agents:, a preset (${STEP_PRESETS.join(', ')}) nor a role file in ${ROLE_DIRS.map((d) => `${d}/`).join(' or ')}`;
 				note(`unknown:${error.viaDefault}:${name}`, step.id, () => ({
+					...(step.agentAt && !error.viaDefault ? {line: step.agentAt.line, col: step.agentAt.col} : {}),
 					reason: (steps) =>
 						error.viaDefault
 							? `the default agent "${name}" (${neededBy(steps).replace('needed', 'used')}) is neither ${where}`
@@ -379,6 +381,7 @@ export async function checkAgents(plan: Plan, cwd: string, opts?: ResolveOptions
 		severity: 'error' as const,
 		file: p.file ?? plan.source.path,
 		...(p.line ? {line: p.line} : {}),
+		...(p.col ? {col: p.col} : {}),
 		message: p.reason(p.steps),
 		fix: p.fix,
 	}));

@@ -77,8 +77,17 @@ function finish(plan: Plan, earlier: PlanIssue[], locator: Locator, opts: {files
 	const errors = sortIssues(issues.filter((i) => i.severity === 'error'));
 	const warnings = sortIssues(issues.filter((i) => i.severity !== 'error'));
 	if (errors.length > 0) throw new PlanError([...errors, ...warnings]);
-	// From here on every consumer sees the dependencies the scheduler uses.
-	for (const phase of plan.phases) for (const step of phase.steps) step.depends_on = deps.get(step.id) ?? step.depends_on;
+	// From here on every consumer sees the dependencies the scheduler uses; agent errors found
+	// later (checkAgents) can still name the place of the step's `agent:`.
+	plan.phases.forEach((phase, pi) =>
+		phase.steps.forEach((step, si) => {
+			step.depends_on = deps.get(step.id) ?? step.depends_on;
+			if (step.agent) {
+				const at = locator({phase: pi, step: si, path: ['agent']});
+				if (at.line) step.agentAt = {line: at.line, col: at.col ?? 1};
+			}
+		}),
+	);
 	return {plan, warnings, deps};
 }
 

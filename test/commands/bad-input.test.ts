@@ -83,7 +83,7 @@ describe('refused before anything runs', () => {
 
 	it('an unknown agent', async () => {
 		const repo = repoWithPlan('unknown-agent.yaml');
-		await expectRefused(repo, ['run', 'plan.yaml', '--headless', '--yes'], 2, /plan\.yaml.*"nobody-knows-me"/);
+		await expectRefused(repo, ['run', 'plan.yaml', '--headless', '--yes'], 2, /plan\.yaml:7:39: error: .*"nobody-knows-me"/);
 	});
 
 	it('a preset CLI missing from PATH', async () => {
