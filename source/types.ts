@@ -95,6 +95,8 @@ export interface SpecKitInfo {
 	tasksPath: string;
 	/** Context files (spec.md, plan.md, …) relative to the repository. */
 	contextFiles: string[];
+	/** tasks.md relative to the repository, as an agent's prompt names it. */
+	tasksRel?: string;
 }
 
 export interface Plan {

@@ -1,5 +1,6 @@
 // The text an agent gets for a step: the task, the files it may touch, the spec-kit
 // context to read, and the note the previous step left (handoff).
+import {specKitTaskNote} from '../plan/speckit-prompt.js';
 import type {Plan, Step} from '../types.js';
 
 export interface PromptInput {
@@ -15,6 +16,9 @@ export function buildPrompt(input: PromptInput): string {
 	const {step, plan} = input;
 	const task = (input.slashPrompt ?? step.prompt ?? step.slash ?? step.run ?? step.title).trim();
 	const sections: string[] = [task];
+	// A spec-kit task's prompt is its own text; where it comes from and what to read follow it.
+	const note = input.slashPrompt === undefined ? specKitTaskNote(plan, step) : undefined;
+	if (note) sections.push(note);
 
 	if (step.files.length > 0) {
 		sections.push(
@@ -26,7 +30,7 @@ export function buildPrompt(input: PromptInput): string {
 		);
 	}
 
-	const context = contextFiles(plan, task);
+	const context = contextFiles(plan, note ? `${task}\n${note}` : task);
 	if (context.length > 0) {
 		sections.push(['## Context', `Read ${context.join(', ')} for context before you start.`].join('\n'));
 	}

@@ -260,11 +260,6 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 	);
 	const tasksRel = toPosix(path.relative(opts.cwd, absPath)) || path.basename(absPath);
 
-	const context =
-		contextFiles.length > 0
-			? `Feature context: read ${contextFiles.join(', ')} before you start.`
-			: 'The feature folder has no spec.md or plan.md: work from the task text.';
-	const promptTail = `${context}\nDo this task only. Do not edit ${tasksRel}: the orchestrator ticks the task when it is done.`;
 	const usedPhaseIds = new Set<string>();
 	const planPhases: Phase[] = [];
 	for (const draft of phases) {
@@ -278,7 +273,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		planPhases.push({
 			id: phaseId,
 			title: draft.title,
-			steps: buildSteps(draft, phaseId, occurrences, {contextFiles, tasksRel, promptTail, warn}),
+			steps: buildSteps(draft, phaseId, occurrences, {warn}),
 			gate: {checks: [], approve: true, tag: true},
 		});
 	}
@@ -296,7 +291,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		max_files: 25,
 		phases: planPhases,
 		source: {path: absPath, format: 'speckit', hash: createHash('sha256').update(text).digest('hex')},
-		speckit: {featureDir, tasksPath: absPath, contextFiles},
+		speckit: {featureDir, tasksPath: absPath, contextFiles, tasksRel},
 	};
 	return {plan, warnings};
 }
@@ -347,10 +342,6 @@ function skipSpace(text: string, from: number): number {
 }
 
 interface BuildContext {
-	contextFiles: string[];
-	tasksRel: string;
-	/** The lines after "This is task …": the same for every task of the file. */
-	promptTail: string;
 	warn: (line: number | undefined, message: string, fix?: string) => void;
 }
 
@@ -412,7 +403,7 @@ function buildSteps(
 			title: shorten(task.description) || `Task ${task.baseId}`,
 			phaseId,
 			agent: undefined,
-			prompt: buildPrompt(task, ctx),
+			prompt: taskPrompt(task),
 			files,
 			depends_on: deps,
 			parallel: task.parallel,
@@ -489,12 +480,15 @@ function resolveRef(ref: string, from: TaskDraft, occurrences: Map<string, TaskD
 	return best?.id;
 }
 
-function buildPrompt(task: TaskDraft, ctx: BuildContext): string {
-	// The task as written: its line, wrapped lines, then sub-bullets and paragraphs under it.
+/**
+ * The task as written: its line, wrapped lines, then sub-bullets and paragraphs under it. Where it
+ * comes from and the feature files to read are added by buildPrompt (plan/speckit-prompt.ts), once
+ * per prompt instead of once per step of the plan.
+ */
+function taskPrompt(task: TaskDraft): string {
 	let body = task.wrapped.length === 0 ? task.head : [task.head, ...task.wrapped].join('\n');
 	if (task.extra.length > 0) body += `\n${dedent(task.extra).join('\n')}`;
-	const where = `This is task ${task.baseId} of ${ctx.tasksRel}, phase "${task.phase.title}"${task.story ? `, user story ${task.story}` : ''}.`;
-	return `${body}\n\n${where}\n${ctx.promptTail}`;
+	return body;
 }
 
 function dedent(lines: string[]): string[] {

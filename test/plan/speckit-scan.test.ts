@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
+import {buildPrompt} from '../../source/agents/build-prompt.js';
 import {importSpecKit} from '../../source/plan/speckit.js';
 import {extractPaths, pathFromToken} from '../../source/plan/speckit-paths.js';
 
@@ -104,11 +105,15 @@ describe('importSpecKit: scans', () => {
 		expect(deps).toEqual({T001: [], T002: [], T003: [], T004: ['T002']});
 	});
 
-	it('ends every prompt with the same feature context and tasks.md note', () => {
+	it('keeps only the task text in a step; the agent prompt adds the feature context and tasks.md note', () => {
 		fs.writeFileSync(path.join(root, 'spec.md'), '# Spec\n');
 		const {plan} = load(['## Phase 1: Setup', '- [ ] T001 One', '  wrapped here', '- [ ] T002 Two'].join('\n'));
 		const [a, b] = plan.phases[0]!.steps;
-		expect(a!.prompt).toBe('T001 One\nwrapped here\n\nThis is task T001 of tasks.md, phase "Setup".\nFeature context: read spec.md before you start.\nDo this task only. Do not edit tasks.md: the orchestrator ticks the task when it is done.');
-		expect(b!.prompt!.startsWith('T002 Two\n\nThis is task T002 of tasks.md, phase "Setup".\nFeature context: read spec.md')).toBe(true);
+		expect(a!.prompt).toBe('T001 One\nwrapped here');
+		expect(b!.prompt).toBe('T002 Two');
+		expect(buildPrompt({step: a!, plan}).split('\n\n## Files')[0]!.split('\n\n## Rules')[0]).toBe(
+			'T001 One\nwrapped here\n\nThis is task T001 of tasks.md, phase "Setup".\nFeature context: read spec.md before you start.\nDo this task only. Do not edit tasks.md: the orchestrator ticks the task when it is done.',
+		);
+		expect(buildPrompt({step: b!, plan}).startsWith('T002 Two\n\nThis is task T002 of tasks.md, phase "Setup".\nFeature context: read spec.md')).toBe(true);
 	});
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {buildPrompt} from '../../source/agents/build-prompt.js';
 import {parsePlanText, PlanError} from '../../source/plan/load-plan.js';
 import {importSpecKit} from '../../source/plan/speckit.js';
 import {extractPaths} from '../../source/plan/speckit-paths.js';
@@ -144,9 +145,13 @@ describe('importSpecKit: user-story template', () => {
 			featureDir: path.join(root, 'specs', '002-todo'),
 			tasksPath,
 			contextFiles: ['specs/002-todo/spec.md', 'specs/002-todo/plan.md', 'specs/002-todo/contracts/'],
+			tasksRel: 'specs/002-todo/tasks.md',
 		});
-		const prompt = step(plan, 'T006').prompt!;
+		expect(step(plan, 'T006').prompt).toBe('T006 [P] [US1] Create Todo model in src/models/todo.ts');
+		// The agent's prompt: the task, then where it comes from and what to read.
+		const prompt = buildPrompt({step: step(plan, 'T006'), plan});
 		expect(prompt.split('\n')[0]).toBe('T006 [P] [US1] Create Todo model in src/models/todo.ts');
+		expect(prompt).not.toContain('## Context');
 		expect(prompt).toContain('specs/002-todo/spec.md, specs/002-todo/plan.md, specs/002-todo/contracts/');
 		expect(prompt).toContain('phase "User Story 1 - Add a todo"');
 		expect(prompt).toContain('Do not edit specs/002-todo/tasks.md');
@@ -220,6 +225,7 @@ describe('importSpecKit: wrapped lines, sub-bullets, fences, repeated ids', () =
 		expect(again.done).toBe(true);
 		expect(again.sourceLine).toBe(19);
 		expect(again.prompt).not.toContain('Checkpoint');
+		expect(buildPrompt({step: again, plan})).toContain('This is task T002 of ');
 		const warning = warnings.find((w) => w.message.includes('appears again'));
 		expect(warning).toMatchObject({line: 19, severity: 'warning'});
 		expect(warning!.message).toBe('task id T002 appears again (first at line 7): imported as T002-2');
