@@ -117,9 +117,10 @@ export class Engine {
 	async run(): Promise<ExitCode> {
 		const {store, events} = this.opts;
 		this.memory.start();
-		// A quit (q confirmed, Ctrl-C, SIGINT) stops the running agents at once.
+		// A quit (q confirmed, Ctrl-C, SIGINT) stops the running agents and gate checks at once
+		// (the controller is spent then, which is fine: nothing starts after a quit).
 		this.unsubscribeQuit = store.subscribe((state, previous) => {
-			if (state.quitRequested && !previous.quitRequested && this.running().length > 0) this.abort.abort();
+			if (state.quitRequested && !previous.quitRequested) this.abort.abort();
 		});
 		// A batch that could not be combined before a stop runs one by one on resume too
 		// (in parallel it would stop at the same overlap again).
@@ -285,14 +286,16 @@ export class Engine {
 		this.opts.events.emit('paused', {});
 		await this.memory.flush();
 		const resumed = await new Promise<boolean>(resolve => {
+			const check = (state: ReturnType<OrchestratorStore['getState']>): boolean => {
+				if (state.quitRequested) resolve(false);
+				else if (state.session && !state.session.pauseRequested) resolve(true);
+				else return false;
+				return true;
+			};
+			// A q or p pressed while the flush above ran has already changed the store.
+			if (check(this.opts.store.getState())) return;
 			const unsubscribe = this.opts.store.subscribe(state => {
-				if (state.quitRequested) {
-					unsubscribe();
-					resolve(false);
-				} else if (state.session && !state.session.pauseRequested) {
-					unsubscribe();
-					resolve(true);
-				}
+				if (check(state)) unsubscribe();
 			});
 		});
 		if (!resumed) return 'interrupted';
