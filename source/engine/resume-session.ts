@@ -12,6 +12,7 @@ import {memoryPaths, type MemoryPaths} from '../util/paths.js';
 import {readEvents} from '../store/memory.js';
 import {STEP_TRAILER} from '../git/repo.js';
 import {recordChanges} from './changes.js';
+import {newStepState} from '../store/session.js';
 import {relativeInside} from './start-session.js';
 import type {EventLog} from './event-log.js';
 
@@ -182,20 +183,7 @@ function movedError(session: SessionState, why: string): UsageError {
 function mergePlan(session: SessionState, plan: Plan, events: EventLog): SessionState {
 	if (session.planHash === plan.source.hash) return session;
 	const steps: Record<string, StepState> = {};
-	for (const phase of plan.phases) {
-		for (const step of phase.steps) {
-			steps[step.id] = session.steps[step.id] ?? {
-				id: step.id,
-				phaseId: phase.id,
-				title: step.title,
-				agent: step.run && !step.agent ? 'shell' : (step.agent ?? plan.defaultAgent ?? 'claude'),
-				status: step.done ? 'done' : 'pending',
-				attempts: 0,
-				files: [],
-				warnings: [],
-			};
-		}
-	}
+	for (const phase of plan.phases) for (const step of phase.steps) steps[step.id] = session.steps[step.id] ?? newStepState(step, plan);
 	for (const id of session.extraSteps ?? []) if (session.steps[id]) steps[id] = session.steps[id];
 	const phases = plan.phases.map(p => {
 		const old = session.phases.find(o => o.id === p.id);

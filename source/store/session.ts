@@ -1,23 +1,24 @@
 // Building a fresh session from a plan, and derived values (progress, elapsed, ETA) that
 // the header, the status command and the phase report all show the same way.
-import type {Plan, SessionState, StepState} from '../types.js';
+import type {Plan, SessionState, Step, StepState} from '../types.js';
+
+/** A step's state before it ever ran (done already when the plan says so: spec-kit [X]). */
+export function newStepState(step: Step, plan: Plan): StepState {
+	return {
+		id: step.id,
+		phaseId: step.phaseId,
+		title: step.title,
+		agent: step.run && !step.agent ? 'shell' : (step.agent ?? plan.defaultAgent ?? 'claude'),
+		status: step.done ? 'done' : 'pending',
+		attempts: 0,
+		files: [],
+		warnings: [],
+	};
+}
 
 export function createSession(plan: Plan, cwd: string, order: string[], now = new Date()): SessionState {
 	const steps: Record<string, StepState> = {};
-	for (const phase of plan.phases) {
-		for (const step of phase.steps) {
-			steps[step.id] = {
-				id: step.id,
-				phaseId: phase.id,
-				title: step.title,
-				agent: step.run && !step.agent ? 'shell' : (step.agent ?? plan.defaultAgent ?? 'claude'),
-				status: step.done ? 'done' : 'pending',
-				attempts: 0,
-				files: [],
-				warnings: [],
-			};
-		}
-	}
+	for (const phase of plan.phases) for (const step of phase.steps) steps[step.id] = newStepState(step, plan);
 	const iso = now.toISOString();
 	return {
 		version: 1,
