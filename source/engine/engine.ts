@@ -84,11 +84,12 @@ export class Engine {
 		this.memory = new MemoryWriter(opts.store, opts.paths);
 		this.output = new OutputBuffer({
 			flushMs: 50,
-			// More than 500 lines a second is more than anyone reads: two batches a second then,
+			// More than 500 lines a second is more than anyone reads: one batch a second then,
 			// not twenty frames, and the UI clock slows down too. Every frame redraws the whole
-			// screen, and on a small machine that CPU is taken from the agent (bench: flood).
+			// screen, and while a frame is drawn the agent's pipe is not read: it fills and the
+			// agent waits (bench: flood).
 			floodLines: 25,
-			floodFlushMs: 500,
+			floodFlushMs: 1000,
 			onFloodChange: flooding => opts.store.getState().setFlooding(flooding),
 			flush: batch => {
 				opts.store.getState().appendOutput(batch);

@@ -63,16 +63,23 @@ export class OutputBuffer {
 		queue.lines.push(line);
 		// Trim in bulk once the queue is twice the cap: amortised O(1) per line, memory bounded.
 		if (queue.lines.length >= this.maxPending * 2) this.trim(queue);
-		if (this.timer === undefined) {
-			this.timer = setTimeout(
-				() => {
-					this.timer = undefined;
-					this.flushNow();
-				},
-				this.flooding ? this.floodFlushMs : this.flushMs,
-			);
-			(this.timer as {unref?: () => void}).unref?.();
+		// A flood shows itself before the first window ends: switch now, not one frame later.
+		if (!this.flooding && queue.lines.length + queue.dropped >= this.floodLines * 4 && this.floodFlushMs > this.flushMs) {
+			this.flooding = true;
+			this.onFloodChange?.(true);
+			this.schedule(this.floodFlushMs);
+			return;
 		}
+		if (this.timer === undefined) this.schedule(this.flooding ? this.floodFlushMs : this.flushMs);
+	}
+
+	private schedule(ms: number): void {
+		if (this.timer !== undefined) clearTimeout(this.timer);
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			this.flushNow();
+		}, ms);
+		(this.timer as {unref?: () => void}).unref?.();
 	}
 
 	/** Hand everything queued to flush now (one call, or none when nothing is queued). */
