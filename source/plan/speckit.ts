@@ -28,12 +28,9 @@ export interface SpecKitImport {
 /** Files and folders of a spec-kit feature folder that give an agent the feature's context. */
 export const CONTEXT_FILES = ['spec.md', 'plan.md', 'data-model.md', 'research.md', 'quickstart.md', 'contracts/'];
 
-const TASK_LINE = /^([ \t]*)[-*+][ \t]+\[([ xX])\][ \t]+(.*)$/;
 const CHECKBOX_LINE = /^[ \t]*[-*+][ \t]+\[[ xX]\]/;
 const TASK_ID = /^(\*\*)?(T\d+(?:[a-z]|\.\d+)?)(\*\*)?(?![\w])/;
 const BULLET = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
-/** Sticky: matched at a position of the task line ("[P]", "[US1]", "[P1]"). */
-const MARKER = /\[([^\]\s]{1,16})\]/y;
 /** What may stand between a task id and its text: "T001: …", "T001 - …". */
 const ID_SEPARATORS = ':：.-–—';
 const STORY = /^(?:US[-_ ]?\d+[a-z]?|Story[-_ ]?\d*)$/i;
@@ -69,10 +66,10 @@ interface TaskDraft {
 	head: string;
 	/** Description: the text after the markers plus wrapped continuation lines. */
 	description: string;
-	/** Wrapped continuation lines (trimmed), also part of the description. */
-	wrapped: string[];
-	/** Sub-bullets and later paragraphs under the task: prompt only. */
-	extra: string[];
+	/** Wrapped continuation lines (trimmed), also part of the description; made at the first one. */
+	wrapped?: string[];
+	/** Sub-bullets and later paragraphs under the task: prompt only; made at the first one. */
+	extra?: string[];
 	phase: PhaseDraft;
 }
 
@@ -124,10 +121,10 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		}
 		if (fence) {
 			if (isFenceClose(line, fence.char, fence.len)) {
-				if (fence.inTask && open) open.task.extra.push(line);
+				if (fence.inTask && open) addExtra(open.task, line);
 				fence = null;
 			} else if (fence.inTask && open) {
-				open.task.extra.push(line);
+				addExtra(open.task, line);
 			}
 			continue;
 		}
@@ -139,7 +136,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		const fenceOpen = first === 96 || first === 126 ? matchFenceOpen(line) : null; // ` ~
 		if (fenceOpen) {
 			const inTask = open !== null && indentOf(line) > open.task.indent;
-			if (inTask) open!.task.extra.push(line);
+			if (inTask) addExtra(open!.task, line);
 			else open = null;
 			fence = {...fenceOpen, inTask, line: lineNo};
 			continue;
@@ -179,9 +176,10 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		}
 
 		const bullet = first === 45 || first === 42 || first === 43; // - * +
-		const taskMatch = bullet ? TASK_LINE.exec(line) : null;
-		const idMatch = taskMatch ? TASK_ID.exec(taskMatch[3]!) : null;
-		if (taskMatch && idMatch) {
+		const textAt = bullet ? taskTextAt(line) : -1;
+		const taskText = textAt === -1 ? '' : line.slice(textAt);
+		const idMatch = textAt === -1 ? null : TASK_ID.exec(taskText);
+		if (idMatch) {
 			open = null;
 			if (ignoreLevel) {
 				warn(lineNo, `task ${idMatch[2]} is in the section "${ignoredSection}", not under a phase: not imported`,
@@ -196,7 +194,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 				}
 				phase = implicit;
 			}
-			const task = parseTask(taskMatch, idMatch, lineNo, phase);
+			const task = parseTask(line, taskText, idMatch, lineNo, phase);
 			const earlier = occurrences.get(task.baseId);
 			if (earlier) {
 				task.id = `${task.baseId}-${earlier.length + 1}`;
@@ -223,11 +221,11 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		if (indent > task.indent) {
 			if (BULLET.test(line)) {
 				open.sub = true;
-				task.extra.push(line);
+				addExtra(task, line);
 			} else if (!open.blank && !open.sub) {
 				addWrapped(task, line);
 			} else {
-				task.extra.push(line);
+				addExtra(task, line);
 			}
 		} else if (!open.blank && !open.sub && isLazyContinuation(line)) {
 			// Markdown's lazy continuation: a wrapped line that was not indented.
@@ -296,8 +294,53 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 	return {plan, warnings};
 }
 
-function parseTask(match: RegExpExecArray, idMatch: RegExpExecArray, line: number, phase: PhaseDraft): TaskDraft {
-	const head = match[3]!.trim();
+/**
+ * Where the text of a task line starts, or -1 when the line is not one: what
+ * /^[ \t]*[-*+][ \t]+\[[ xX]\][ \t]+(.*)$/ would capture, without a match array and three strings
+ * per line. The checkbox's mark is the character two before the closing bracket.
+ */
+export function taskTextAt(line: string): number {
+	const n = line.length;
+	let i = 0;
+	while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+	const bullet = line.charCodeAt(i);
+	if (bullet !== 45 && bullet !== 42 && bullet !== 43) return -1; // - * +
+	i++;
+	const afterBullet = i;
+	while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+	if (i === afterBullet || line.charCodeAt(i) !== 91 || line.charCodeAt(i + 2) !== 93) return -1; // [ ]
+	const mark = line.charCodeAt(i + 1);
+	if (mark !== 32 && mark !== 120 && mark !== 88) return -1; // ' ' x X
+	i += 3;
+	const afterBox = i;
+	while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+	if (i === afterBox) return -1;
+	// "." stops at line separators: the pattern fails on a line that holds one.
+	return line.indexOf('\u2028', i) === -1 && line.indexOf('\u2029', i) === -1 ? i : -1;
+}
+
+/** The checkbox of a line that taskTextAt accepted: done unless it is "[ ]". */
+function checkboxDone(line: string): boolean {
+	return line.charCodeAt(line.indexOf('[') + 1) !== 32;
+}
+
+/**
+ * The end (the closing bracket) of a "[P]"-style marker at `pos` ("[P]", "[US1]", "[P1]": one to
+ * sixteen characters, none of them white space), or -1.
+ */
+function markerEnd(text: string, pos: number): number {
+	if (text.charCodeAt(pos) !== 91) return -1; // [
+	const limit = Math.min(text.length, pos + 18);
+	for (let i = pos + 1; i < limit; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 93) return i > pos + 1 ? i : -1; // ]
+		if (isSpace(c)) return -1;
+	}
+	return -1;
+}
+
+function parseTask(line: string, taskText: string, idMatch: RegExpExecArray, lineNo: number, phase: PhaseDraft): TaskDraft {
+	const head = taskText.trim();
 	const baseId = idMatch[2]!;
 	// A position in head instead of a new string per marker: "T001 [P] [US1] Description".
 	let pos = skipSpace(head, idMatch[0].length);
@@ -309,27 +352,27 @@ function parseTask(match: RegExpExecArray, idMatch: RegExpExecArray, line: numbe
 		while (head[pos] === ' ' || head[pos] === '\t') pos++;
 	}
 	for (;;) {
-		MARKER.lastIndex = pos;
-		const m = MARKER.exec(head);
-		if (!m) break;
-		const label = m[1]!;
-		if (label === 'P' || label === 'p') parallel = true;
-		else if (STORY.test(label)) story ??= label;
-		else if (!PRIORITY.test(label)) break;
-		pos = skipSpace(head, pos + m[0].length);
+		const end = markerEnd(head, pos);
+		if (end === -1) break;
+		const c = head.charCodeAt(pos + 1);
+		if (end === pos + 2 && (c === 80 || c === 112)) parallel = true; // P p
+		else {
+			const label = head.slice(pos + 1, end);
+			if (STORY.test(label)) story ??= label;
+			else if (!PRIORITY.test(label)) break;
+		}
+		pos = skipSpace(head, end + 1);
 	}
 	return {
 		id: baseId,
 		baseId,
-		line,
-		indent: indentOf(match[1]!),
-		done: match[2] !== ' ',
+		line: lineNo,
+		indent: indentOf(line),
+		done: checkboxDone(line),
 		parallel,
 		story,
 		head,
 		description: head.slice(pos).trim(),
-		wrapped: [],
-		extra: [],
 		phase,
 	};
 }
@@ -363,12 +406,17 @@ function buildSteps(
 	let batch: string[] = [];
 	let batchFiles = new Map<string, string>();
 	let batchGlobs: Array<{id: string; match: (p: string) => boolean; glob: string}> = [];
-	for (const task of draft.tasks) {
+	// Indexed loops: this runs once per task of the file, mostly before the JIT compiles it, and a
+	// for…of there allocates an iterator and a result object per element.
+	const tasks = draft.tasks;
+	for (let t = 0; t < tasks.length; t++) {
+		const task = tasks[t]!;
 		const files = extractPaths(task.description);
 		const deps: string[] = [];
 		if (task.parallel) {
 			if (lastSerial) deps.push(lastSerial);
-			for (const file of files) {
+			for (let f = 0; f < files.length; f++) {
+				const file = files[f]!;
 				const shared = sharedWith(file, batchFiles, batchGlobs);
 				if (shared && !deps.includes(shared)) {
 					deps.push(shared);
@@ -377,19 +425,22 @@ function buildSteps(
 				}
 			}
 			batch.push(task.id);
-			for (const file of files) {
+			for (let f = 0; f < files.length; f++) {
+				const file = files[f]!;
 				if (hasGlob(file)) batchGlobs.push({id: task.id, glob: file, match: picomatch(file, {dot: true})});
 				else batchFiles.set(file, task.id);
 			}
 		} else {
 			if (lastSerial) deps.push(lastSerial);
-			for (const id of batch) deps.push(id);
+			for (let k = 0; k < batch.length; k++) deps.push(batch[k]!);
 			lastSerial = task.id;
 			batch = [];
 			batchFiles = new Map();
 			batchGlobs = [];
 		}
-		for (const ref of explicitDeps(task.description)) {
+		const refs = explicitDeps(task.description);
+		for (let r = 0; r < refs.length; r++) {
+			const ref = refs[r]!;
 			const target = resolveRef(ref, task, occurrences);
 			if (!target) {
 				ctx.warn(task.line, `task ${task.id} depends on ${ref}, which is not an earlier task: dependency ignored`,
@@ -398,7 +449,7 @@ function buildSteps(
 				deps.push(target);
 			}
 		}
-		steps.push({
+		const step: Step = {
 			id: task.id,
 			title: shorten(task.description) || `Task ${task.baseId}`,
 			phaseId,
@@ -409,8 +460,9 @@ function buildSteps(
 			parallel: task.parallel,
 			done: task.done,
 			sourceLine: task.line,
-			...(task.story ? {story: task.story} : {}),
-		});
+		};
+		if (task.story) step.story = task.story;
+		steps.push(step);
 	}
 	return steps;
 }
@@ -432,7 +484,7 @@ function sharedWith(
 	}
 	const direct = literals.get(file);
 	if (direct) return direct;
-	for (const g of globs) if (g.match(file)) return g.id;
+	for (let i = 0; i < globs.length; i++) if (globs[i]!.match(file)) return globs[i]!.id;
 	return undefined;
 }
 
@@ -449,10 +501,13 @@ function staticPrefix(glob: string): string {
 	return at === -1 ? glob : glob.slice(0, at);
 }
 
-function explicitDeps(description: string): string[] {
-	const refs: string[] = [];
+/** What explicitDeps returns for the usual task: one empty list, read only. */
+const NO_REFS: readonly string[] = [];
+
+function explicitDeps(description: string): readonly string[] {
 	// Every reference the pattern below yields is an upper-case T and a digit: most tasks have none.
-	if (!/T\d/.test(description)) return refs;
+	if (!/T\d/.test(description)) return NO_REFS;
+	const refs: string[] = [];
 	EXPLICIT_DEP.lastIndex = 0;
 	for (let m = EXPLICIT_DEP.exec(description); m; m = EXPLICIT_DEP.exec(description)) {
 		const list = m[1]!;
@@ -486,8 +541,8 @@ function resolveRef(ref: string, from: TaskDraft, occurrences: Map<string, TaskD
  * per prompt instead of once per step of the plan.
  */
 function taskPrompt(task: TaskDraft): string {
-	let body = task.wrapped.length === 0 ? task.head : [task.head, ...task.wrapped].join('\n');
-	if (task.extra.length > 0) body += `\n${dedent(task.extra).join('\n')}`;
+	let body = task.wrapped ? [task.head, ...task.wrapped].join('\n') : task.head;
+	if (task.extra) body += `\n${dedent(task.extra).join('\n')}`;
 	return body;
 }
 
@@ -508,9 +563,13 @@ function stripIndent(line: string, width: number): string {
 	return line.slice(i);
 }
 
+function addExtra(task: TaskDraft, line: string): void {
+	(task.extra ??= []).push(line);
+}
+
 function addWrapped(task: TaskDraft, line: string): void {
 	const more = line.trim();
-	task.wrapped.push(more);
+	(task.wrapped ??= []).push(more);
 	task.description = task.description ? `${task.description} ${more}` : more;
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {buildPrompt} from '../../source/agents/build-prompt.js';
-import {importSpecKit} from '../../source/plan/speckit.js';
+import {importSpecKit, taskTextAt} from '../../source/plan/speckit.js';
 import {extractPaths, pathFromToken} from '../../source/plan/speckit-paths.js';
 
 // The hand-written character scans that replace regular expressions on the import's hot path:
@@ -115,5 +115,57 @@ describe('importSpecKit: scans', () => {
 			'T001 One\nwrapped here\n\nThis is task T001 of tasks.md, phase "Setup".\nFeature context: read spec.md before you start.\nDo this task only. Do not edit tasks.md: the orchestrator ticks the task when it is done.',
 		);
 		expect(buildPrompt({step: b!, plan}).startsWith('T002 Two\n\nThis is task T002 of tasks.md, phase "Setup".\nFeature context: read spec.md')).toBe(true);
+	});
+});
+
+describe('taskTextAt', () => {
+	// The pattern the scan replaces: where its last group starts, or -1.
+	const PATTERN = /^([ \t]*[-*+][ \t]+\[[ xX]\][ \t]+)(.*)$/;
+	const byPattern = (line: string) => {
+		const m = PATTERN.exec(line);
+		return m ? m[1]!.length : -1;
+	};
+
+	it('finds the text where the task-line pattern captures it', () => {
+		const lines = [
+			'- [ ] T001 Do it',
+			'* [x] T002 Done',
+			'+ [X]\tT003 tab',
+			'  \t-   [ ]   T004 spaced',
+			'- [ ] ',
+			'- [ ]',
+			'-[ ] T005 no space after the bullet',
+			'- [] T006 empty box',
+			'- [ ]T007 no space after the box',
+			'- [y] T008 other mark',
+			'- [  ] T009 two spaces',
+			'1. [ ] T010 numbered',
+			'- [ ] T011 with a \u2028 line separator',
+			'- [ ] T012 with a \u2029 paragraph separator',
+			'\u00a0- [ ] T013 non-breaking space first',
+			'- [ ] T014 trailing  ',
+			'',
+			'-',
+			'- ',
+			'- [',
+			'- [ ',
+		];
+		for (const line of lines) expect(taskTextAt(line), JSON.stringify(line)).toBe(byPattern(line));
+	});
+
+	it('reads markers of one to sixteen characters', () => {
+		const plan = importSpecKit(
+			['## Phase 1: Setup', '- [ ] T001 [P] [US1] One', '- [ ] T002 [] [P] Two', '- [ ] T003 [US2][P1] [p] Three', '- [ ] T004 [ABCDEFGHIJKLMNOPQ] [P] Four', '- [x] T005 [P ] Five'].join('\n'),
+			path.join(os.tmpdir(), 'no-such-dir', 'tasks.md'),
+			{cwd: os.tmpdir()},
+		).plan;
+		const got = plan.phases[0]!.steps.map((s) => [s.id, s.parallel, s.story ?? null, s.title, s.done]);
+		expect(got).toEqual([
+			['T001', true, 'US1', 'One', false],
+			['T002', false, null, '[] [P] Two', false],
+			['T003', true, 'US2', 'Three', false],
+			['T004', false, null, '[ABCDEFGHIJKLMNOPQ] [P] Four', false],
+			['T005', false, null, '[P ] Five', true],
+		]);
 	});
 });
