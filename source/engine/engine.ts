@@ -542,15 +542,13 @@ export class Engine {
 		const dirs: string[] = [];
 		events.emit('batch_started', {steps: steps.map(s => s.id), base});
 		try {
-			// Made together: each `git worktree add` checks out a whole tree.
+			// One after another: concurrent `git worktree add`s race on git's own records.
 			const worktrees = new Map<string, Repo>();
-			await Promise.all(
-				steps.map(async step => {
-					const dir = await addWorktree(repo, plan.id, step.id, base);
-					dirs.push(dir);
-					worktrees.set(step.id, await Repo.open(dir));
-				}),
-			);
+			for (const step of steps) {
+				const dir = await addWorktree(repo, plan.id, step.id, base);
+				dirs.push(dir);
+				worktrees.set(step.id, await Repo.open(dir));
+			}
 			const outcomes = await Promise.all(steps.map(step => this.runStep(step, {worktree: worktrees.get(step.id)})));
 			if (outcomes.includes('aborted')) return 'interrupted';
 
@@ -602,7 +600,7 @@ export class Engine {
 			}
 			return 'continue';
 		} finally {
-			await Promise.all(dirs.map(dir => removeWorktree(repo, dir)));
+			for (const dir of dirs) await removeWorktree(repo, dir);
 		}
 	}
 

@@ -18,13 +18,15 @@ function safe(name: string): string {
 /** A detached worktree of `commit` for one step; an old one of the same name is replaced. */
 export async function addWorktree(ctx: RepoContext, implementationId: string, name: string, commit: string): Promise<string> {
 	const dir = path.join(worktreeRoot(ctx, implementationId), safe(name));
-	await removeWorktree(ctx, dir);
+	// Batches add their worktrees concurrently: clearing an old one must not take the shared
+	// parent folder away from the others.
+	await removeWorktree(ctx, dir, {keepParent: true});
 	await fs.mkdir(path.dirname(dir), {recursive: true});
 	await ctx.git.run(['worktree', 'add', '--detach', '--force', dir, commit]);
 	return dir;
 }
 
-export async function removeWorktree(ctx: RepoContext, dir: string): Promise<void> {
+export async function removeWorktree(ctx: RepoContext, dir: string, opts: {keepParent?: boolean} = {}): Promise<void> {
 	try {
 		await ctx.git.run(['worktree', 'remove', '--force', '--force', dir]);
 	} catch {
@@ -32,7 +34,7 @@ export async function removeWorktree(ctx: RepoContext, dir: string): Promise<voi
 	}
 	await fs.rm(dir, {recursive: true, force: true});
 	// The session's folder goes when its last worktree does.
-	await fs.rmdir(path.dirname(dir)).catch(() => {});
+	if (!opts.keepParent) await fs.rmdir(path.dirname(dir)).catch(() => {});
 }
 
 /** Every worktree of this session, after a crash too: removed, and git's records pruned. */
