@@ -50,6 +50,11 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 	const warning = (ref: IssueRef, message: string, fix?: string) =>
 		issues.push({...at(ref), severity: 'warning', message, ...(fix ? {fix} : {})});
 	const lineOf = (ref: IssueRef) => locate(ref).line;
+	// The spec-kit importer makes ids well-formed and unique (T012, a repeat renamed T012-2; phase
+	// ids are slugs made unique), gives every step its task text as prompt, and points every
+	// dependency at a task above it: the id, prompt and dependency checks below cannot find anything
+	// there, and each would walk 10,000 steps of a large tasks.md.
+	const imported = plan.source.format === 'speckit';
 
 	// Ids: well-formed and unique.
 	if (badId(plan.id)) {
@@ -69,7 +74,7 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 	});
 
 	const stepAt = new Map<string, {pi: number; si: number}>();
-	plan.phases.forEach((phase, pi) =>
+	if (!imported) plan.phases.forEach((phase, pi) =>
 		phase.steps.forEach((step, si) => {
 			const ref = {phase: pi, step: si, path: ['id']};
 			if (badId(step.id)) {
@@ -87,7 +92,7 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 	);
 
 	// Each step needs something to do.
-	plan.phases.forEach((phase, pi) =>
+	if (!imported) plan.phases.forEach((phase, pi) =>
 		phase.steps.forEach((step, si) => {
 			if (step.prompt || step.run || step.slash) return;
 			error({phase: pi, step: si}, `steps[${si}] of phase ${phase.id} (${step.id}) needs \`prompt\`, \`run\` or \`slash\``, 'add one of them: `prompt:` what the agent should do, or `run:` a shell command');
@@ -97,7 +102,7 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 	// Dependencies: known, not on a later phase.
 	let allIds: string[] | undefined;
 	let unknownDeps = false;
-	plan.phases.forEach((phase, pi) =>
+	if (!imported) plan.phases.forEach((phase, pi) =>
 		phase.steps.forEach((step, si) => {
 			step.depends_on.forEach((dep, k) => {
 				const target = stepAt.get(dep);
@@ -118,7 +123,14 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 
 	const deps = opts.deps ?? effectiveDeps(plan);
 	const cycle = findCycle(plan, deps);
+	// Positions by id for the reports below: an import skipped the walk that fills them, so they
+	// are filled here when there is something to report.
+	const fillPositions = () => {
+		if (stepAt.size > 0) return;
+		plan.phases.forEach((phase, pi) => phase.steps.forEach((step, si) => stepAt.has(step.id) || stepAt.set(step.id, {pi, si})));
+	};
 	if (cycle) {
+		fillPositions();
 		// Point at the explicit depends_on entry that closes the loop, when there is one.
 		let ref: IssueRef = {};
 		for (let i = 0; i < cycle.length - 1; i++) {
@@ -136,7 +148,10 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 
 	// Parallel steps that would share a batch must not share files.
 	if (!cycle && !unknownDeps) {
-		const posOf = (id: string) => stepAt.get(id)!;
+		const posOf = (id: string) => {
+			fillPositions();
+			return stepAt.get(id)!;
+		};
 		for (const c of parallelFileConflicts(plan, deps)) {
 			const {pi, si} = posOf(c.step);
 			const step = plan.phases[pi].steps[si];
