@@ -35,7 +35,7 @@ import {scopeWarnings} from './file-scope.js';
 import {lastNumber, runCheck} from './gate-checks.js';
 import {renderHandoff} from './handoff.js';
 import {OutputBuffer} from './output-buffer.js';
-import {rollbackTo} from './rollback.js';
+import {keepAndRestore, rollbackTo} from './rollback.js';
 
 export type FailurePolicy = 'stop' | 'rollback' | 'fix';
 
@@ -755,15 +755,9 @@ export class Engine {
 		const base = this.head();
 		const dirty = await repo.dirtyFiles();
 		if (dirty.length === 0 && (await repo.head()) === base) return;
-		const n = this.session.rollbacks + 1;
-		const ref = `refs/orchestrator/${this.opts.plan.id}/before-rollback-${n}`;
-		const snapshot = await repo.snapshotToRef(ref, `orchestrator(${this.opts.plan.id}): partial work of ${stepId} before ${why}`);
-		await repo.restore(base);
-		this.store.patchSession({
-			rollbacks: n,
-			checkpoints: [...this.session.checkpoints, {name: `before-rollback-${n}`, kind: 'before-rollback', commit: snapshot, ref, time: new Date().toISOString(), stepId}],
-		});
-		this.opts.events.emit('rollback', {to: 'last checkpoint', commit: base, saved: ref, savedCommit: snapshot, reason: `${why} ${stepId}`});
+		const saved = await keepAndRestore(repo, this.session, base, `partial work of ${stepId} before ${why}`, stepId);
+		this.store.patchSession({rollbacks: this.session.rollbacks + 1, checkpoints: [...this.session.checkpoints, saved]});
+		this.opts.events.emit('rollback', {to: 'last checkpoint', commit: base, saved: saved.ref, savedCommit: saved.commit, reason: `${why} ${stepId}`});
 	}
 
 	/** The newest restorable checkpoint at this commit (a phase tag and its last step share one). */

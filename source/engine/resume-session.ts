@@ -12,6 +12,7 @@ import {memoryPaths, type MemoryPaths} from '../util/paths.js';
 import {readEvents} from '../store/memory.js';
 import {STEP_TRAILER} from '../git/repo.js';
 import {recordChanges} from './changes.js';
+import {keepAndRestore} from './rollback.js';
 import {newStepState} from '../store/session.js';
 import {relativeInside} from './start-session.js';
 import type {EventLog} from './event-log.js';
@@ -111,17 +112,10 @@ export async function reconcileSession(opts: ResumeOptions): Promise<SessionStat
 			if (actualHead !== expected && actualHead && !(await repo.isAncestor(expected, actualHead))) {
 				throw movedError(session, `HEAD is ${actualHead.slice(0, 8)}, not the checkpoint ${expected.slice(0, 8)}`);
 			}
-			const n = session.rollbacks + 1;
-			const ref = `refs/orchestrator/${plan.id}/before-rollback-${n}`;
-			const snapshot = await repo.snapshotToRef(ref, `orchestrator(${plan.id}): partial work of ${[...crashedSteps, ...failedSteps].join(', ') || 'an interrupted step'} at resume`);
-			await repo.restore(expected);
-			session = {
-				...session,
-				rollbacks: n,
-				checkpoints: [...session.checkpoints, {name: `before-rollback-${n}`, kind: 'before-rollback', commit: snapshot, ref, time: new Date().toISOString()}],
-			};
-			notes.push(`restored ${expected.slice(0, 8)}; the partial work is kept under ${ref}`);
-			events.emit('rollback', {to: 'last checkpoint', commit: expected, saved: ref, savedCommit: snapshot, reason: 'resume after a crash'});
+			const saved = await keepAndRestore(repo, session, expected, `partial work of ${[...crashedSteps, ...failedSteps].join(', ') || 'an interrupted step'} at resume`);
+			session = {...session, rollbacks: session.rollbacks + 1, checkpoints: [...session.checkpoints, saved]};
+			notes.push(`restored ${expected.slice(0, 8)}; the partial work is kept under ${saved.ref}`);
+			events.emit('rollback', {to: 'last checkpoint', commit: expected, saved: saved.ref, savedCommit: saved.commit, reason: 'resume after a crash'});
 		}
 		const steps = {...session.steps};
 		for (const id of crashedSteps) {

@@ -29,15 +29,28 @@ export function findCheckpoint(session: SessionState, query: string): Checkpoint
 	);
 }
 
+/**
+ * The one way the tree goes back: the current state (tracked and untracked) is first kept as a
+ * commit under refs/orchestrator/<id>/before-rollback-<n>, then the tree and index are restored
+ * to `commit`. Returns the checkpoint that names the kept state; the caller records it and
+ * counts the rollback (session.rollbacks + 1 is the n used here).
+ */
+export async function keepAndRestore(repo: Repo, session: SessionState, commit: string, why: string, stepId?: string): Promise<Checkpoint> {
+	const n = session.rollbacks + 1;
+	const ref = `refs/orchestrator/${session.implementationId}/before-rollback-${n}`;
+	const snapshot = await repo.snapshotToRef(ref, `orchestrator(${session.implementationId}): ${why}`);
+	await repo.restore(commit);
+	return {name: `before-rollback-${n}`, kind: 'before-rollback', commit: snapshot, ref, time: new Date().toISOString(), ...(stepId ? {stepId} : {})};
+}
+
 export async function rollbackTo(ctx: RollbackContext, target: Checkpoint, reason: string): Promise<Checkpoint> {
 	const {repo, store, events} = ctx;
 	const session = store.getState().session;
 	if (!session) throw new Error('rollback without a session');
+	const saved = await keepAndRestore(repo, session, target.commit, `state before rollback ${session.rollbacks + 1} to ${target.name}`);
 	const n = session.rollbacks + 1;
-	const ref = `refs/orchestrator/${session.implementationId}/before-rollback-${n}`;
-	const snapshot = await repo.snapshotToRef(ref, `orchestrator(${session.implementationId}): state before rollback ${n} to ${target.name}`);
-	const saved: Checkpoint = {name: `before-rollback-${n}`, kind: 'before-rollback', commit: snapshot, ref, time: new Date().toISOString()};
-	await repo.restore(target.commit);
+	const ref = saved.ref!;
+	const snapshot = saved.commit;
 
 	// Everything that finished after the target checkpoint is undone: those steps run again.
 	// (Checkpoint and step times come from one clock, and a step's checkpoint is stamped after
