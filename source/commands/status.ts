@@ -2,7 +2,8 @@
 import fs from 'node:fs/promises';
 import {readSession} from '../store/memory.js';
 import {elapsedMs, etaMs, formatDuration, phaseProgress} from '../store/session.js';
-import {readLockPid, pidAlive} from '../store/lock.js';
+import {isProcessAlive} from '../agents/kill-tree.js';
+import {readLockPid} from '../store/lock.js';
 import type {SessionState, StepState} from '../types.js';
 import {EXIT} from '../util/errors.js';
 import {memoryPaths} from '../util/paths.js';
@@ -21,7 +22,7 @@ export async function statusCommand(opts: {cwd: string; json: boolean; out: Node
 	}
 	const session = await readSession(paths);
 	const pid = readLockPid(paths);
-	const live = pid !== null && pidAlive(pid);
+	const live = pid !== null && isProcessAlive(pid);
 	opts.out.write(renderStatus(session, live ? pid : null) + '\n');
 	return EXIT.ok;
 }

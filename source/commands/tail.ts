@@ -6,7 +6,8 @@ import {formatEvent} from '../engine/headless-printer.js';
 import {startViewService} from '../engine/view-service.js';
 import {Repo} from '../git/repo.js';
 import {followSession} from '../store/follow-session.js';
-import {readLockPid, pidAlive} from '../store/lock.js';
+import {isProcessAlive} from '../agents/kill-tree.js';
+import {readLockPid} from '../store/lock.js';
 import {memoryExists, readEvents, readSession} from '../store/memory.js';
 import {createOrchestratorStore} from '../store/store.js';
 import {EXIT, UsageError} from '../util/errors.js';
@@ -83,7 +84,7 @@ async function tailLines(paths: MemoryPaths, opts: TailOptions): Promise<number>
 			}
 		}
 		const pid = readLockPid(paths);
-		const running = pid !== null && pidAlive(pid);
+		const running = pid !== null && isProcessAlive(pid);
 		if (batch.events.length > 0 || running) quietSince = Date.now();
 		else if (Date.now() - quietSince > idleExitMs) return EXIT.ok;
 		await new Promise(resolve => setTimeout(resolve, 200));

@@ -1,19 +1,9 @@
 // One orchestrator per repository: the lock file holds the runner's pid. A lock whose pid
 // is dead (crash, kill -9) is stale and taken over.
 import fs from 'node:fs';
+import {isProcessAlive} from '../agents/kill-tree.js';
 import {OrchestratorError, EXIT} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
-
-export function pidAlive(pid: number): boolean {
-	if (!Number.isInteger(pid) || pid <= 0) return false;
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		// EPERM: it exists but belongs to someone else.
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
 
 export interface Lock {
 	/** The pid of the dead runner whose lock was taken over, if any. */
@@ -41,7 +31,7 @@ export function acquireLock(paths: MemoryPaths): Lock {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 		}
 		const pid = readLockPid(paths);
-		if (pid !== null && pid !== process.pid && pidAlive(pid)) {
+		if (pid !== null && pid !== process.pid && isProcessAlive(pid)) {
 			throw new OrchestratorError(
 				`another orchestrator (pid ${pid}) is running this session — wait for it, watch it with \`orchestrator tail\`, or stop it (kill ${pid})`,
 				EXIT.locked,
