@@ -16,7 +16,7 @@ import type {AgentSpec, Plan, PlanIssue, Step} from '../types.js';
 import {UsageError} from '../util/errors.js';
 import type {Preset, PromptContext} from './preset.js';
 import {getPreset} from './presets/index.js';
-import {RoleFileError, readRoleFile} from './role-file.js';
+import {RoleFileError} from './role-file-error.js';
 
 export interface ResolvedAgent {
 	/** Display name: the agent name of the step, the default agent's name, or "shell". */
@@ -121,6 +121,8 @@ async function fromPlanAgent(name: string, spec: AgentSpec, plan: Plan, cwd: str
 
 /** spec.model is the plan's choice; then the role file's; then fallbackModel (the default agent's). */
 async function fromRoleFile(name: string, rolePath: string, spec: AgentSpec, cwd: string, fallbackModel?: string): Promise<ResolvedAgent> {
+	// Loaded here: role files need the YAML parser, most plans name no role.
+	const {readRoleFile} = await import('./role-file.js');
 	const role = await readRoleFile(rolePath);
 	const preset = spec.preset ?? 'claude';
 	let model = spec.model;

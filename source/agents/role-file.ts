@@ -6,7 +6,10 @@
 // same way and `warning` says so. Anything else is a UsageError naming the file and the line.
 import {readFile} from 'node:fs/promises';
 import {parseDocument} from 'yaml';
-import {UsageError, errorMessage} from '../util/errors.js';
+import {errorMessage} from '../util/errors.js';
+import {RoleFileError} from './role-file-error.js';
+
+export {RoleFileError} from './role-file-error.js';
 
 export interface RoleFile {
 	name?: string;
@@ -20,19 +23,6 @@ export interface RoleFile {
 	data: Record<string, unknown>;
 	/** Set when the front matter was not strict YAML and was read line by line. */
 	warning?: string;
-}
-
-/** A role file that cannot be used: where (file, line) and what to do. */
-export class RoleFileError extends UsageError {
-	constructor(
-		readonly file: string,
-		readonly line: number | undefined,
-		readonly reason: string,
-		readonly fix: string,
-	) {
-		super(`${file}${line ? `:${line}` : ''}: ${reason} — ${fix}`);
-		this.name = 'RoleFileError';
-	}
 }
 
 const FENCE = /^---[ \t]*$/;

@@ -38,9 +38,10 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
 	let plan: Plan;
 	let warnings: PlanIssue[];
 	let deps: Map<string, string[]>;
+	let batches: string[][] | undefined;
 	try {
 		const planPath = opts.plan ?? (await findDefaultPlan(cwd));
-		({plan, warnings, deps} = await loadPlan(planPath, {cwd}));
+		({plan, warnings, deps, batches} = await loadPlan(planPath, {cwd}));
 	} catch (error) {
 		if (error instanceof PlanError) return fail(opts, error.issues);
 		if (error instanceof OrchestratorError) return failMessage(opts, error.message, error.details);
@@ -52,9 +53,12 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
 	warnings = [...warnings, ...agentIssues.filter((i) => i.severity !== 'error')];
 	if (agentErrors.length > 0) return fail(opts, [...agentErrors, ...warnings]);
 
-	const order = executionBatches(plan, {maxParallel: opts.maxParallel, deps});
+	const order = opts.maxParallel === undefined && batches ? batches : executionBatches(plan, {maxParallel: opts.maxParallel, deps});
 	if (opts.json) {
-		out.write(JSON.stringify(planJson(plan, order, warnings.map((w) => formatIssue(w, cwd))), null, 2) + '\n');
+		// Indented for a person at a terminal; one line for a program (a third of the bytes and time
+		// for a 10,000-task list).
+		const indent = (out as {isTTY?: boolean}).isTTY ? 2 : undefined;
+		out.write(JSON.stringify(planJson(plan, order, warnings.map((w) => formatIssue(w, cwd))), null, indent) + '\n');
 		return EXIT.ok;
 	}
 	out.write(humanReport(plan, order, warnings, cwd));

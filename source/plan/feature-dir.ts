@@ -7,7 +7,6 @@
 // An explicit pointer (1-3) wins even when its tasks.md does not exist yet: the caller then says
 // "specs/002-x/tasks.md not found" instead of silently running another feature's tasks.
 
-import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -64,8 +63,9 @@ async function readFeatureJson(cwd: string): Promise<string | undefined> {
 
 async function currentBranch(cwd: string): Promise<string | undefined> {
 	// symbolic-ref also names the branch of a repository with no commit yet (rev-parse cannot).
-	// node:child_process rather than execa: this module is on the path of `validate`, which should
-	// not load execa and the stream modules it pulls in.
+	// node:child_process rather than execa, and loaded here: this module is on the path of
+	// `validate`, which should load neither unless it has to look up the branch.
+	const {execFile} = await import('node:child_process');
 	const branch = await new Promise<string>((resolve) => {
 		execFile('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], {cwd, encoding: 'utf8'}, (error, stdout) => resolve(error ? '' : stdout.trim()));
 	});

@@ -1,5 +1,5 @@
 import type {Plan, PlanIssue, Step} from '../types.js';
-import {effectiveDeps, findCycle, parallelFileConflicts} from './schedule.js';
+import {effectiveDeps, findCycle, parallelGroups} from './schedule.js';
 import type {LinePos, PathSegment} from './yaml-locate.js';
 
 // The checks that need the whole plan (ids, dependencies, files), shared by the YAML/JSON
@@ -21,6 +21,8 @@ export interface CheckOptions {
 	filesAreGuessed?: boolean;
 	/** effectiveDeps(plan), when the caller has it already (the loader keeps it for the plan). */
 	deps?: Map<string, string[]>;
+	/** Filled with executionBatches(plan, {deps}) when the file check computed it on the way. */
+	schedule?: {batches?: string[][]};
 }
 
 /** Ids end up in git refs, tag names and file names. */
@@ -152,7 +154,9 @@ export function checkPlan(plan: Plan, locate: Locator, opts: CheckOptions = {}):
 			fillPositions();
 			return stepAt.get(id)!;
 		};
-		for (const c of parallelFileConflicts(plan, deps)) {
+		const groups = parallelGroups(plan, deps);
+		if (opts.schedule) opts.schedule.batches = groups.batches;
+		for (const c of groups.conflicts) {
 			const {pi, si} = posOf(c.step);
 			const step = plan.phases[pi].steps[si];
 			const k = step.files.indexOf(c.files[0]);

@@ -251,24 +251,47 @@ export function executionBatches(plan: Plan, opts: {maxParallel?: number; deps?:
 	return batches;
 }
 
+/** Two parallel steps that would share a batch but declare overlapping files. */
+export interface FileConflict {
+	step: string;
+	other: string;
+	files: string[];
+}
+
 /**
  * Pairs of parallel steps that would share a batch (consecutive in order, parallel, no
  * dependency between them) but declare overlapping files. The scheduler runs them one after
  * the other; validation reports them because the plan says they may run together.
  */
-export function parallelFileConflicts(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): Array<{step: string; other: string; files: string[]}> {
-	const out: Array<{step: string; other: string; files: string[]}> = [];
+export function parallelFileConflicts(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): FileConflict[] {
+	return parallelGroups(plan, deps).conflicts;
+}
+
+/**
+ * One walk for the plan check and the schedule: the conflicts parallelFileConflicts reports and,
+ * when there are none, the batches executionBatches(plan, {deps}) gives without a cap (the groups
+ * of the walk are exactly those batches then). A 10,000-step plan is walked once instead of twice.
+ */
+export function parallelGroups(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): {conflicts: FileConflict[]; batches?: string[][]} {
+	const out: FileConflict[] = [];
+	const batches: string[][] = [];
+	let group: string[] = [];
 	const members = new Set<string>();
 	const files = new FileIndex();
-	for (const phase of plan.phases) {
+	const flush = () => {
+		if (group.length > 0) batches.push(group);
+		group = [];
 		members.clear();
 		files.clear();
+	};
+	for (const phase of plan.phases) {
+		flush();
 		for (const step of phaseOrder(phase.steps, deps)) {
-			if (!step.parallel || dependsOnAny(deps, step, members)) {
-				members.clear();
-				files.clear();
+			if (!step.parallel || dependsOnAny(deps, step, members)) flush();
+			if (!step.parallel) {
+				batches.push([step.id]);
+				continue;
 			}
-			if (!step.parallel) continue;
 			// Most steps share nothing with their group: a look-up by path answers that without collecting hits.
 			if (files.overlapsAny(step.files)) {
 				const byOther = new Map<string, string[]>();
@@ -282,11 +305,13 @@ export function parallelFileConflicts(plan: Plan, deps: Map<string, string[]> = 
 				}
 				for (const [other, shared] of byOther) out.push({step: step.id, other, files: shared});
 			}
+			group.push(step.id);
 			members.add(step.id);
 			files.add(step.id, step.files);
 		}
 	}
-	return out;
+	flush();
+	return out.length === 0 ? {conflicts: out, batches} : {conflicts: out};
 }
 
 /**

@@ -12,12 +12,12 @@
 // run acceptance criteria as code changes, so it is refused with one PlanError line that says how
 // to fix it.
 
-import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type {Phase, Plan, PlanIssue, Step} from '../types.js';
 import {PlanError} from './load-plan.js';
+import {planSource} from './plan-source.js';
 import {extractPaths} from './speckit-paths.js';
 
 export interface SpecKitImport {
@@ -288,7 +288,7 @@ export function importSpecKit(text: string, absPath: string, opts: {cwd: string}
 		strict: false,
 		max_files: 25,
 		phases: planPhases,
-		source: {path: absPath, format: 'speckit', hash: createHash('sha256').update(text).digest('hex')},
+		source: planSource(absPath, 'speckit', text),
 		speckit: {featureDir, tasksPath: absPath, contextFiles, tasksRel},
 	};
 	return {plan, warnings};
@@ -489,11 +489,7 @@ function sharedWith(
 }
 
 function hasGlob(p: string): boolean {
-	for (let i = 0; i < p.length; i++) {
-		const c = p.charCodeAt(i);
-		if (c === 42 || c === 63 || c === 123) return true; // * ? {
-	}
-	return false;
+	return /[*?{]/.test(p);
 }
 
 function staticPrefix(glob: string): string {

@@ -23,7 +23,7 @@ const TASK_LINE = /^\s*[-*] \[[ xX]\]\s+(\*\*)?T\d+/;
 const PHASE_HEADING = /^#{1,6}\s+Phase\b/i;
 
 describe.skipIf(files.length === 0)('spec-kit corpus', () => {
-	it('holds the files INDEX.md lists', () => {
+	it('holds the files INDEX.md lists', async () => {
 		expect(files.filter((f) => f.startsWith('spec-kit__tasks-template__'))).toHaveLength(7);
 		expect(files).toContain(NO_TASK_IDS);
 	});
@@ -34,7 +34,7 @@ describe.skipIf(files.length === 0)('spec-kit corpus', () => {
 		const lines = text.split(/\r?\n/);
 		const taskLines = lines.map((line, i) => ({line, no: i + 1})).filter(({line}) => TASK_LINE.test(line));
 
-		it('imports one step per task line, done = ticked', () => {
+		it('imports one step per task line, done = ticked', async () => {
 			const {plan} = importSpecKit(text, file, {cwd: repoRoot});
 			const steps = plan.phases.flatMap((p) => p.steps);
 			expect(steps).toHaveLength(taskLines.length);
@@ -43,7 +43,7 @@ describe.skipIf(files.length === 0)('spec-kit corpus', () => {
 			expect(new Set(steps.map((s) => s.id)).size).toBe(steps.length);
 		});
 
-		it('puts every step in the phase of the heading above it', () => {
+		it('puts every step in the phase of the heading above it', async () => {
 			const {plan} = importSpecKit(text, file, {cwd: repoRoot});
 			for (const phase of plan.phases) {
 				for (const step of phase.steps) {
@@ -59,8 +59,8 @@ describe.skipIf(files.length === 0)('spec-kit corpus', () => {
 			}
 		});
 
-		it('passes the plan check that `orchestrator validate` runs', () => {
-			const {plan, warnings} = parsePlanText(text, file, {cwd: repoRoot});
+		it('passes the plan check that `orchestrator validate` runs', async () => {
+			const {plan, warnings} = await parsePlanText(text, file, {cwd: repoRoot});
 			expect(plan.source.format).toBe('speckit');
 			expect(warnings.every((w) => w.severity === 'warning')).toBe(true);
 		});

@@ -18,9 +18,9 @@ afterAll(async () => {
 /** Lines joined with \n, so tests can count lines for positions. */
 const yaml = (...lines: string[]) => lines.join('\n') + '\n';
 
-function issuesOf(text: string, name = 'plan.yaml'): PlanIssue[] {
+async function issuesOf(text: string, name = 'plan.yaml'): Promise<PlanIssue[]> {
 	try {
-		parsePlanText(text, path.join(dir, name), {cwd: dir});
+		await parsePlanText(text, path.join(dir, name), {cwd: dir});
 	} catch (error) {
 		expect(error).toBeInstanceOf(PlanError);
 		return (error as PlanError).issues;
@@ -28,7 +28,7 @@ function issuesOf(text: string, name = 'plan.yaml'): PlanIssue[] {
 	throw new Error('expected a PlanError');
 }
 
-const errorsOf = (text: string, name?: string) => issuesOf(text, name).filter((i) => i.severity === 'error');
+const errorsOf = async (text: string, name?: string) => (await issuesOf(text, name)).filter((i) => i.severity === 'error');
 
 /** Line and 1-based column of `needle` on line `line` of `text`: positions computed, not counted by hand. */
 function at(text: string, line: number, needle: string): {line: number; col: number} {
@@ -131,7 +131,7 @@ describe('loadPlan: valid plans', () => {
 	});
 
 	it('reads the same plan written as JSON', async () => {
-		const {plan: fromYaml} = parsePlanText(VALID, path.join(dir, 'p.yaml'), {cwd: dir});
+		const {plan: fromYaml} = await parsePlanText(VALID, path.join(dir, 'p.yaml'), {cwd: dir});
 		const json = JSON.stringify({
 			id: 'user-export',
 			title: 'Add user export',
@@ -167,12 +167,12 @@ describe('loadPlan: valid plans', () => {
 		expect(fromYaml.phases[0].steps.find(s => s.agent)?.agentAt?.line).toBeGreaterThan(0);
 	});
 
-	it('derives the plan id from the file name, keeps numeric-looking ids as written, accepts single strings for lists', () => {
-		const {plan} = parsePlanText(
+	it('derives the plan id from the file name, keeps numeric-looking ids as written, accepts single strings for lists', async () => {
+		const {plan} = (await parsePlanText(
 			yaml('phases:', '  - title: Core Implementation', '    steps:', '      - id: 000', '        run: make', '      - id: 001', '        run: make', '        files: src/a.c', '        depends_on: 000', '      - id: 1e3', '        run: make'),
 			path.join(dir, 'My Feature Plan.yml'),
 			{cwd: dir},
-		);
+		));
 		expect(plan.id).toBe('my-feature-plan');
 		expect(plan.title).toBe('my-feature-plan');
 		expect(plan.phases[0].id).toBe('core-implementation');
@@ -209,48 +209,48 @@ describe('loadPlan: unreadable input', () => {
 		expect(error.issues[0].fix).toMatch(/plan file itself/);
 	});
 
-	it('refuses an unknown extension', () => {
-		expect(errorsOf('id: x\n', 'plan.txt')[0].message).toMatch(/unknown plan format "\.txt"/);
+	it('refuses an unknown extension', async () => {
+		expect((await errorsOf('id: x\n', 'plan.txt'))[0].message).toMatch(/unknown plan format "\.txt"/);
 	});
 
-	it('reports malformed YAML at the position the parser gives', () => {
-		const errors = errorsOf(yaml('id: x', 'phases:', '  - id: a', '    steps: [', '      - id: b'));
+	it('reports malformed YAML at the position the parser gives', async () => {
+		const errors = (await errorsOf(yaml('id: x', 'phases:', '  - id: a', '    steps: [', '      - id: b')));
 		expect(errors.length).toBeGreaterThan(0);
 		expect(errors[0].message).toMatch(/^YAML syntax: /);
 		expect(errors[0].message).not.toMatch(/line \d+, column/); // the position is in line/col
 		expect(errors[0]).toMatchObject({line: 5, col: 7});
 	});
 
-	it('reports malformed JSON as JSON', () => {
-		const errors = errorsOf('{"id": "x",\n  "phases": [}\n', 'plan.json');
+	it('reports malformed JSON as JSON', async () => {
+		const errors = (await errorsOf('{"id": "x",\n  "phases": [}\n', 'plan.json'));
 		expect(errors[0].message).toMatch(/^JSON syntax: /);
 		expect(errors[0].line).toBe(2);
 	});
 
-	it('reports a repeated key', () => {
-		const errors = errorsOf(yaml('id: x', 'id: y', 'phases: []'));
+	it('reports a repeated key', async () => {
+		const errors = (await errorsOf(yaml('id: x', 'id: y', 'phases: []')));
 		expect(errors[0]).toMatchObject({line: 2, col: 1, fix: 'remove or rename the repeated key'});
 	});
 
-	it('reports an empty file and a file that is not a mapping', () => {
-		expect(errorsOf('')[0]).toMatchObject({line: 1, message: 'the plan is empty'});
-		expect(errorsOf('- a\n- b\n')[0].message).toMatch(/must be a mapping with `phases:`, not a list/);
+	it('reports an empty file and a file that is not a mapping', async () => {
+		expect((await errorsOf(''))[0]).toMatchObject({line: 1, message: 'the plan is empty'});
+		expect((await errorsOf('- a\n- b\n'))[0].message).toMatch(/must be a mapping with `phases:`, not a list/);
 	});
 });
 
 describe('loadPlan: wrong shape', () => {
-	it('says phases must be a list, where, and how to fix it', () => {
-		const [e] = errorsOf(yaml('id: x', 'phases:', '  id: a', '  steps: []'));
+	it('says phases must be a list, where, and how to fix it', async () => {
+		const [e] = (await errorsOf(yaml('id: x', 'phases:', '  id: a', '  steps: []')));
 		expect(e).toMatchObject({line: 3, col: 3, message: '`phases` of the plan must be a list, not a mapping'});
 		expect(e.fix).toMatch(/- id: setup/);
 	});
 
-	it('says when phases are missing or empty', () => {
-		expect(errorsOf(yaml('id: x', 'title: y'))[0]).toMatchObject({line: 1, col: 1, message: 'the plan has no `phases`'});
-		expect(errorsOf(yaml('id: x', 'phases: []'))[0]).toMatchObject({line: 2, col: 9, message: '`phases` of the plan is an empty list'});
+	it('says when phases are missing or empty', async () => {
+		expect((await errorsOf(yaml('id: x', 'title: y')))[0]).toMatchObject({line: 1, col: 1, message: 'the plan has no `phases`'});
+		expect((await errorsOf(yaml('id: x', 'phases: []')))[0]).toMatchObject({line: 2, col: 9, message: '`phases` of the plan is an empty list'});
 	});
 
-	it('names each bad field by its step and position', () => {
+	it('names each bad field by its step and position', async () => {
 		const text = yaml(
 				'id: x', //                     1
 				'phases:', //                   2
@@ -266,7 +266,7 @@ describe('loadPlan: wrong shape', () => {
 				'      approve: maybe', //      12
 				'      checks2: x', //          13
 			);
-		const errors = errorsOf(text);
+		const errors = (await errorsOf(text));
 		const by = (line: number) => errors.find((e) => e.line === line);
 		expect(by(6)).toMatchObject({...at(text, 6, '{a'), message: '`files` of step T1 must be a list, not a mapping'});
 		expect(by(7)).toMatchObject({...at(text, 7, 'yes'), message: '`parallel` of step T1 must be true or false, not text', fix: 'write true or false'});
@@ -278,50 +278,50 @@ describe('loadPlan: wrong shape', () => {
 		expect(errors).toHaveLength(6);
 	});
 
-	it('rejects an unknown enum value with the allowed ones', () => {
+	it('rejects an unknown enum value with the allowed ones', async () => {
 		const text = yaml('phases:', '  - id: a', '    steps: [{id: T1, run: x}]', '    gate:', '      checks:', '        - {command: t, expect: maybe}');
-		const [e] = errorsOf(text);
+		const [e] = (await errorsOf(text));
 		expect(e).toMatchObject({...at(text, 6, 'maybe'), message: '`gate.checks[0].expect` of phase a must be one of pass, fail-then-pass, not "maybe"'});
 	});
 });
 
 describe('loadPlan: plan errors', () => {
-	it('unknown step in depends_on, at the entry, with the ids to use', () => {
+	it('unknown step in depends_on, at the entry, with the ids to use', async () => {
 		const text = yaml('phases:', '  - id: a', '    steps:', '      - {id: T001, run: x}', '      - {id: T002, run: x}', '      - id: T004', '        run: x', '        depends_on: [T001, T009]');
-		const errors = errorsOf(text);
+		const errors = (await errorsOf(text));
 		expect(errors).toHaveLength(1);
 		expect(errors[0]).toMatchObject({...at(text, 8, 'T009'), message: 'unknown step "T009" in depends_on of T004', fix: 'use one of T001, T002'});
 	});
 
-	it('duplicate step ids, at both places', () => {
-		const errors = errorsOf(yaml('phases:', '  - id: a', '    steps:', '      - id: T001', '        run: x', '  - id: b', '    steps:', '      - id: T001', '        run: y'));
+	it('duplicate step ids, at both places', async () => {
+		const errors = (await errorsOf(yaml('phases:', '  - id: a', '    steps:', '      - id: T001', '        run: x', '  - id: b', '    steps:', '      - id: T001', '        run: y')));
 		expect(errors.map((e) => [e.line, e.col, e.message])).toEqual([
 			[4, 13, 'step id "T001" is used twice (also at line 8)'],
 			[8, 13, 'step id "T001" is used twice (first at line 4)'],
 		]);
 	});
 
-	it('duplicate phase ids', () => {
-		const errors = errorsOf(yaml('phases:', '  - id: a', '    steps: [{id: T1, run: x}]', '  - id: a', '    steps: [{id: T2, run: x}]'));
+	it('duplicate phase ids', async () => {
+		const errors = (await errorsOf(yaml('phases:', '  - id: a', '    steps: [{id: T1, run: x}]', '  - id: a', '    steps: [{id: T2, run: x}]')));
 		expect(errors.map((e) => [e.line, e.col, e.message])).toEqual([
 			[2, 9, 'phase id "a" is used twice (also at line 4)'],
 			[4, 9, 'phase id "a" is used twice (first at line 2)'],
 		]);
 	});
 
-	it('a step with nothing to do', () => {
-		const [e] = errorsOf(yaml('phases:', '  - id: core', '    steps:', '      - {id: T1, run: x}', '      - {id: T2, run: x}', '      - id: T3', '        title: Think'));
+	it('a step with nothing to do', async () => {
+		const [e] = (await errorsOf(yaml('phases:', '  - id: core', '    steps:', '      - {id: T1, run: x}', '      - {id: T2, run: x}', '      - id: T3', '        title: Think')));
 		expect(e).toMatchObject({line: 6, col: 9, message: 'steps[2] of phase core (T3) needs `prompt`, `run` or `slash`'});
 		expect(e.fix).toMatch(/add one of them/);
 	});
 
-	it('a dependency on a step of a later phase', () => {
+	it('a dependency on a step of a later phase', async () => {
 		const text = yaml('phases:', '  - id: a', '    steps:', '      - {id: T1, run: x, depends_on: [T2]}', '  - id: b', '    steps:', '      - {id: T2, run: x}');
-		const [e] = errorsOf(text);
+		const [e] = (await errorsOf(text));
 		expect(e).toMatchObject({...at(text, 4, 'T2]'), message: 'T1 (phase a) depends on T2 of the later phase b'});
 	});
 
-	it('a cycle, printed as its path', () => {
+	it('a cycle, printed as its path', async () => {
 		const text = yaml(
 			'phases:',
 			'  - id: a',
@@ -331,17 +331,17 @@ describe('loadPlan: plan errors', () => {
 			'      - {id: T004, run: x}',
 			'      - {id: T005, run: x, depends_on: [T003]}',
 		);
-		const errors = errorsOf(text);
+		const errors = (await errorsOf(text));
 		expect(errors).toHaveLength(1);
 		expect(errors[0].message).toBe('dependency cycle: T003 → T005 → T003 (each depends on the next)');
 		expect(errors[0]).toMatchObject(at(text, 5, 'T005]'));
 	});
 
-	it('a self-dependency is a cycle', () => {
-		expect(errorsOf(yaml('phases:', '  - id: a', '    steps:', '      - {id: T1, run: x, depends_on: [T1]}'))[0].message).toMatch(/cycle: T1 → T1/);
+	it('a self-dependency is a cycle', async () => {
+		expect((await errorsOf(yaml('phases:', '  - id: a', '    steps:', '      - {id: T1, run: x, depends_on: [T1]}')))[0].message).toMatch(/cycle: T1 → T1/);
 	});
 
-	it('parallel steps that share a file (literal or glob)', () => {
+	it('parallel steps that share a file (literal or glob)', async () => {
 		const text = yaml(
 			'phases:',
 			'  - id: a',
@@ -352,7 +352,7 @@ describe('loadPlan: plan errors', () => {
 			'      - {id: T4, run: x, parallel: true, files: ["docs/**"]}',
 			'      - {id: T5, run: x, parallel: true, files: [src/other.ts]}',
 		);
-		const errors = errorsOf(text);
+		const errors = (await errorsOf(text));
 		expect(errors.map((e) => [e.line, e.col, e.message])).toEqual([
 			[6, at(text, 6, 'src/api.ts').col, 'parallel steps T2 and T3 both declare src/api.ts'],
 			[7, at(text, 7, '"docs').col, 'parallel steps T3 and T4 both declare docs/**'],
@@ -360,26 +360,26 @@ describe('loadPlan: plan errors', () => {
 		expect(errors[0].fix).toBe('drop `parallel: true` from one of them, or add depends_on: [T2] to T3');
 	});
 
-	it('parallel steps sharing a file are fine when one depends on the other', () => {
-		const {plan} = parsePlanText(
+	it('parallel steps sharing a file are fine when one depends on the other', async () => {
+		const {plan} = (await parsePlanText(
 			yaml('phases:', '  - id: a', '    steps:', '      - {id: T2, run: x, parallel: true, files: [a]}', '      - {id: T3, run: x, parallel: true, files: [a], depends_on: [T2]}', 'test: t'),
 			path.join(dir, 'ok.yaml'),
 			{cwd: dir},
-		);
+		));
 		expect(plan.phases[0].steps[1].depends_on).toEqual(['T2']);
 	});
 
-	it('ids that would break git refs', () => {
+	it('ids that would break git refs', async () => {
 		const text = yaml('phases:', '  - id: Core Impl', '    steps: [{id: T1, run: x}]');
-		const errors = errorsOf(text);
+		const errors = (await errorsOf(text));
 		expect(errors[0]).toMatchObject(at(text, 2, 'Core'));
 		expect(errors[0].fix).toMatch(/e\.g\. id: core-impl/);
 	});
 
-	it('collects every error, errors first in PlanError', () => {
+	it('collects every error, errors first in PlanError', async () => {
 		let error: PlanError | undefined;
 		try {
-			parsePlanText(yaml('phases:', '  - id: a', '    steps:', '      - {id: T1, run: x, depends_on: [X]}', '      - {id: T2, runn: x}'), path.join(dir, 'many.yaml'), {cwd: dir});
+			await parsePlanText(yaml('phases:', '  - id: a', '    steps:', '      - {id: T1, run: x, depends_on: [X]}', '      - {id: T2, runn: x}'), path.join(dir, 'many.yaml'), {cwd: dir});
 		} catch (e) {
 			error = e as PlanError;
 		}
@@ -394,9 +394,9 @@ describe('loadPlan: plan errors', () => {
 });
 
 describe('loadPlan: warnings', () => {
-	it('flags typo\'d keys with the right key and the position of the key', () => {
+	it('flags typo\'d keys with the right key and the position of the key', async () => {
 		const text = yaml('id: x', 'test: t', 'phases:', '  - id: a', '    steps:', '      - id: T1', '        run: x', '        depends-on: [T0]', '      - {id: T2, run: y, dependsOn: T1, tasks: 3}', '    checks: [npm test]', 'tittle: X');
-		const {warnings} = parsePlanText(text, path.join(dir, 'w.yaml'), {cwd: dir});
+		const {warnings} = await parsePlanText(text, path.join(dir, 'w.yaml'), {cwd: dir});
 		expect(warnings.map((w) => [w.line, w.col, w.message, w.fix])).toEqual([
 			[8, 9, 'unknown key "depends-on" in step T1 is ignored', 'did you mean `depends_on`? rename it'],
 			[9, at(text, 9, 'dependsOn').col, 'unknown key "dependsOn" in step T2 is ignored', 'did you mean `depends_on`? rename it'],
@@ -406,12 +406,12 @@ describe('loadPlan: warnings', () => {
 		]);
 	});
 
-	it('warns about untested and empty phases', () => {
-		const {warnings} = parsePlanText(
+	it('warns about untested and empty phases', async () => {
+		const {warnings} = (await parsePlanText(
 			yaml('phases:', '  - id: a', '    steps: [{id: T1, run: x}]', '    gate: {checks: [make test]}', '  - id: b', '    steps: [{id: T2, run: x}]', '  - id: c'),
 			path.join(dir, 'w2.yaml'),
 			{cwd: dir},
-		);
+		));
 		expect(warnings.map((w) => [w.line, w.message])).toEqual([
 			[5, 'phase b is never tested'],
 			[7, 'phase c is never tested'],
@@ -419,14 +419,14 @@ describe('loadPlan: warnings', () => {
 		]);
 	});
 
-	it('one warning when nothing is tested at all', () => {
-		const {warnings} = parsePlanText(yaml('phases:', '  - id: a', '    steps: [{id: T1, run: x}]', '  - id: b', '    steps: [{id: T2, run: x}]'), path.join(dir, 'w3.yaml'), {cwd: dir});
+	it('one warning when nothing is tested at all', async () => {
+		const {warnings} = await parsePlanText(yaml('phases:', '  - id: a', '    steps: [{id: T1, run: x}]', '  - id: b', '    steps: [{id: T2, run: x}]'), path.join(dir, 'w3.yaml'), {cwd: dir});
 		expect(warnings).toHaveLength(1);
 		expect(warnings[0].message).toMatch(/^no phase is tested/);
 	});
 
-	it('warns about a big-bang step over max_files', () => {
-		const {warnings} = parsePlanText(yaml('test: t', 'max_files: 2', 'phases:', '  - id: a', '    steps: [{id: T1, run: x, files: [a, b, c]}]'), path.join(dir, 'w4.yaml'), {cwd: dir});
+	it('warns about a big-bang step over max_files', async () => {
+		const {warnings} = await parsePlanText(yaml('test: t', 'max_files: 2', 'phases:', '  - id: a', '    steps: [{id: T1, run: x, files: [a, b, c]}]'), path.join(dir, 'w4.yaml'), {cwd: dir});
 		expect(warnings.map((w) => w.message)).toEqual(['T1 declares 3 files, more than max_files (2): a big-bang change']);
 	});
 });

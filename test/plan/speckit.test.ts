@@ -159,7 +159,7 @@ describe('importSpecKit: user-story template', () => {
 
 	it('is accepted by the plan check (no errors, one test warning)', async () => {
 		const text = await fixture('user-story.md');
-		const {plan} = parsePlanText(text, path.join(root, 'specs', '002-todo', 'tasks.md'), {cwd: root});
+		const {plan} = await parsePlanText(text, path.join(root, 'specs', '002-todo', 'tasks.md'), {cwd: root});
 		expect(steps(plan)).toHaveLength(10);
 	});
 });
@@ -275,7 +275,7 @@ describe('importSpecKit: a file without task ids', () => {
 		expect(planError.exitCode).toBe(2);
 	});
 
-	it('is refused when the only ids are TXXX placeholders', () => {
+	it('is refused when the only ids are TXXX placeholders', async () => {
 		expect(() => importSpecKit('## Phase 1: Setup\n- [ ] TXXX Do things\n', path.join(root, 'p.md'), {cwd: root})).toThrow(
 			/no spec-kit task lines .*1 checkbox carry/,
 		);
@@ -302,7 +302,7 @@ describe('extractPaths', () => {
 });
 
 describe('importSpecKit: speed', () => {
-	it('imports 10,000 tasks in one pass', () => {
+	it('imports 10,000 tasks in one pass', async () => {
 		const lines = ['# Tasks: Big', ''];
 		let n = 0;
 		for (let p = 1; p <= 100; p++) {
@@ -329,7 +329,7 @@ describe('importSpecKit: speed', () => {
 });
 
 describe('importSpecKit: an unclosed code block', () => {
-	it('says where it starts', () => {
+	it('says where it starts', async () => {
 		const text = '## Phase 1: A\n- [ ] T001 first\n```\n- [ ] T002 swallowed\n';
 		const {plan, warnings} = importSpecKit(text, path.join(root, 'tasks.md'), {cwd: root});
 		expect(steps(plan).map((s) => s.id)).toEqual(['T001']);
