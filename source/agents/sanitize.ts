@@ -1,6 +1,7 @@
 // Agent output made safe to draw inside a pane: colours (SGR) stay, everything that moves the
 // cursor, clears the screen, sets titles, writes the clipboard or talks to the terminal goes.
-import stringWidth from 'string-width';
+
+import {eastAsianWidth} from 'get-east-asian-width';
 
 const TAB = 8;
 
@@ -66,11 +67,11 @@ function collapseCarriageReturns(line: string): string {
 function expandTabs(text: string): string {
 	const parts = text.split('\t');
 	let out = parts[0];
-	let column = visibleWidth(parts[0]);
+	let column = cells(parts[0]);
 	for (let i = 1; i < parts.length; i++) {
 		const pad = TAB - (column % TAB);
 		out += ' '.repeat(pad) + parts[i];
-		column += pad + visibleWidth(parts[i]);
+		column += pad + cells(parts[i]);
 	}
 	return out;
 }
@@ -84,10 +85,17 @@ export function stripAnsi(s: string): string {
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}\p{Cc}]/u;
 
-/** Terminal cells the string takes (escape sequences take none; wide characters take two). */
-export function visibleWidth(s: string): number {
-	const plain = stripAnsi(s);
-	if (PRINTABLE_ASCII.test(plain)) return plain.length;
-	return stringWidth(plain);
+/**
+ * Terminal cells of a piece of line, for tab stops: code points by their East Asian width,
+ * marks and format characters none. Not string-width (the UI's measure): it builds an emoji
+ * expression and an Intl.Segmenter when it loads (~90 ms), which headless runs need not pay;
+ * an emoji sequence joined by ZWJ counts a little wide here, which moves a tab stop at worst.
+ */
+function cells(text: string): number {
+	if (PRINTABLE_ASCII.test(text)) return text.length;
+	let n = 0;
+	for (const ch of stripAnsi(text)) if (!ZERO_WIDTH.test(ch)) n += eastAsianWidth(ch.codePointAt(0)!);
+	return n;
 }

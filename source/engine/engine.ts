@@ -9,6 +9,7 @@ import {runProcess} from '../agents/run-process.js';
 import {Repo} from '../git/repo.js';
 import {addWorktree, applyCommit, removeWorktree} from '../git/worktree.js';
 import type {GitFileChange} from '../git/parse.js';
+import type {CommitChanges} from '../git/diff.js';
 import {executionBatches} from '../plan/schedule.js';
 import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
 import {MemoryWriter} from '../store/memory.js';
@@ -63,6 +64,21 @@ const BATCH_NOT_APPLIED = 'parallel batch not applied';
 export const MAX_AUTO_FIXES = 2;
 
 type StepOutcome = 'done' | 'failed' | 'aborted';
+
+/** A finished step whose files, counts and handoff are still to be filled in (see queueDetails). */
+interface PendingDetails {
+	stepId: string;
+	/** The commit the step started from; null when it made no checkpoint. */
+	base: string | null;
+	commit: string;
+	agent: string;
+	/** Count its changes in changes.json and write its handoff (not for a strict scope failure). */
+	record: boolean;
+	upcoming: Step[];
+}
+
+/** How long finished steps wait for others before their details are filled in one git call. */
+const DETAILS_DELAY_MS = 250;
 type PhaseOutcome = 'next' | 'stopped' | 'paused' | 'interrupted';
 
 export class Engine {
@@ -76,6 +92,9 @@ export class Engine {
 	private readonly batches = new Map<string, string[][]>();
 	/** The chain of background step details (see fillStepDetails). */
 	private details: Promise<void> = Promise.resolve();
+	/** Finished steps whose details wait for the next batch (see queueDetails). */
+	private detailQueue: PendingDetails[] = [];
+	private detailTimer: NodeJS.Timeout | undefined;
 	/** Commits made inside batch worktrees, by step id, until they are applied. */
 	private readonly batchCommits = new Map<string, string>();
 	private unsubscribeQuit: (() => void) | null = null;
@@ -485,10 +504,9 @@ export class Engine {
 		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings, agentMs: this.session.steps[step.id]?.agentMs});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
 		await this.recordMeasurements(step.id);
-		const details = this.details.then(() => this.fillStepDetails(step.id, kept ? base : null, commit, agent, !strictFailure, pending));
-		this.details = details.catch(() => {});
+		this.queueDetails({stepId: step.id, base: kept ? base : null, commit, agent, record: !strictFailure, upcoming: pending});
 		if (strictFailure) {
-			await details;
+			await this.settleDetails();
 			await this.memory.flush();
 			return 'failed';
 		}
@@ -498,28 +516,58 @@ export class Engine {
 
 	/**
 	 * After a step's commit: its files with A/M/D and +/− counts, changes.json, the handoff.
-	 * Chained, so steps' details land in order; awaited (settleDetails) before anything that
-	 * reads them: a prompt with the handoff, a gate report, a rollback, the end.
+	 * Queued and filled in batches, one git call for every step finished in the last
+	 * DETAILS_DELAY_MS (a run of quick shell steps would otherwise start one more git per step);
+	 * settleDetails fills them at once before anything that reads them: a prompt with the
+	 * handoff, a gate report, a rollback, the end.
 	 */
-	private async fillStepDetails(stepId: string, base: string | null, commit: string, agent: string, record: boolean, upcoming: Step[]): Promise<void> {
+	private queueDetails(item: PendingDetails): void {
+		this.detailQueue.push(item);
+		if (this.detailTimer) return;
+		this.detailTimer = setTimeout(() => void this.flushDetails(), DETAILS_DELAY_MS);
+		this.detailTimer.unref();
+	}
+
+	/** Starts filling every queued step's details; resolves when they (and earlier ones) are in. */
+	private flushDetails(): Promise<void> {
+		if (this.detailTimer) clearTimeout(this.detailTimer);
+		this.detailTimer = undefined;
+		const batch = this.detailQueue.splice(0);
+		if (batch.length > 0) this.details = this.details.then(() => this.fillStepDetails(batch)).catch(() => {});
+		return this.details;
+	}
+
+	private async fillStepDetails(batch: PendingDetails[]): Promise<void> {
 		const {repo, events} = this.opts;
-		let files = this.session.steps[stepId]?.files ?? [];
+		const changed = batch.filter(item => item.base && item.base !== item.commit);
+		let byCommit = new Map<string, CommitChanges>();
 		try {
-			if (base && base !== commit) files = await repo.changedFiles(base, commit);
-		} catch (error) {
-			events.emit('warning', {step: stepId, message: `file counts unavailable: ${errorMessage(error)}`});
+			byCommit = await repo.commitsChanges(changed.map(item => item.commit));
+		} catch {
+			// Each step below asks on its own, and says so if that fails too.
 		}
-		this.store.patchStep(stepId, {files});
-		if (record) this.store.patchSession({changes: recordChanges(this.session.changes, files, agent)});
-		if (record) this.writeHandoff(stepId, upcoming);
+		for (const {stepId, base, commit, agent, record, upcoming} of batch) {
+			let files = this.session.steps[stepId]?.files ?? [];
+			if (base && base !== commit) {
+				const own = byCommit.get(commit);
+				try {
+					// The step's commit sits on its base, unless the agent committed on its own as well.
+					files = own && own.parent === base ? own.files : await repo.changedFiles(base, commit);
+				} catch (error) {
+					events.emit('warning', {step: stepId, message: `file counts unavailable: ${errorMessage(error)}`});
+				}
+			}
+			this.store.patchStep(stepId, {files});
+			if (record) this.store.patchSession({changes: recordChanges(this.session.changes, files, agent)});
+			if (record) this.writeHandoff(stepId, upcoming);
+		}
 	}
 
-	/** Waits for the background details of finished steps. */
+	/** Waits for the details of every finished step. */
 	private async settleDetails(): Promise<void> {
-		await this.details;
+		await this.flushDetails();
 	}
 
-	/** In a batch worktree: commit there (no tick: tasks.md lines would conflict), apply later. */
 	private async commitInWorktree(step: Step, worktree: Repo, base: string): Promise<StepOutcome> {
 		const {plan} = this.opts;
 		const committed = await worktree.commitStep(`orchestrator(${plan.id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${plan.id}/${step.id}`});

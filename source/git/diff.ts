@@ -15,6 +15,31 @@ export async function changedFiles(ctx: RepoContext, from: string | null, to: st
 	return parseRawNumstat(out);
 }
 
+/** What one commit changed against its first parent, and that parent. */
+export interface CommitChanges {
+	parent: string | null;
+	files: GitFileChange[];
+}
+
+/**
+ * What each of `commits` changed against its first parent, in one git call (a `changedFiles` per
+ * commit would start one git per step). Commits not found, and merges, are left out of the map.
+ */
+export async function commitsChanges(ctx: RepoContext, commits: string[]): Promise<Map<string, CommitChanges>> {
+	const found = new Map<string, CommitChanges>();
+	if (commits.length === 0) return found;
+	// A record: \x01<hash> <parents>\0, a newline, then what `diff --raw --numstat -z` prints.
+	const out = await ctx.git.out(['log', '--no-walk=unsorted', '--format=%x01%H %P', '-z', ...DIFF_FLAGS, '--raw', '--numstat', ...commits, '--']);
+	for (const record of out.split('\x01')) {
+		const end = record.indexOf('\0');
+		if (end === -1) continue;
+		const [hash, ...parents] = record.slice(0, end).trim().split(' ').filter(Boolean);
+		if (!hash || parents.length > 1) continue;
+		found.set(hash, {parent: parents[0] ?? null, files: parseRawNumstat(record.slice(end + 1).replace(/^\n/, ''))});
+	}
+	return found;
+}
+
 /** Biggest untracked file whose lines we count; larger ones show as binary (no counts). */
 export const MAX_COUNTED_BYTES = 8 * 1024 * 1024;
 

@@ -145,6 +145,11 @@ export class Repo implements RepoContext {
 		return diff.changedFiles(this, from, to);
 	}
 
+	/** What each commit changed against its parent, in one git call. */
+	async commitsChanges(commits: string[]): Promise<Map<string, diff.CommitChanges>> {
+		return diff.commitsChanges(this, commits);
+	}
+
 	/** Live changes of the working tree against `from`, untracked files counted as added lines. */
 	async workingChanges(from: string): Promise<GitFileChange[]> {
 		return diff.workingChanges(this, from, this.untrackedCounts);

@@ -1,5 +1,6 @@
 // Small text helpers for fixed-width rows.
 import stringWidth from 'string-width';
+import {stripAnsi} from '../agents/sanitize.js';
 import type {FileChange, StepStatus} from '../types.js';
 
 /** Cuts a plain string to `width` columns, marking the cut with an ellipsis. */
@@ -75,4 +76,17 @@ export function fitStart(text: string, width: number): string {
 		out = chars[i] + out;
 	}
 	return '…' + out;
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Terminal cells the string takes (escape sequences take none; wide characters take two).
+ * Here, not in agents/sanitize.ts: string-width builds an emoji expression and an Intl.Segmenter
+ * when it loads (~90 ms), which a headless run should not pay.
+ */
+export function visibleWidth(s: string): number {
+	const plain = stripAnsi(s);
+	if (PRINTABLE_ASCII.test(plain)) return plain.length;
+	return stringWidth(plain);
 }

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {sanitizeLine, stripAnsi, visibleWidth} from '../../source/agents/sanitize.js';
+import {sanitizeLine, stripAnsi} from '../../source/agents/sanitize.js';
+import {visibleWidth} from '../../source/ui/text.js';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;

@@ -51,6 +51,53 @@ describe('changedFiles', () => {
 	});
 });
 
+describe('commitsChanges', () => {
+	it('gives each commit what changedFiles gives against its parent, in one call', async () => {
+		const dir = makeRepo({'a.txt': lines(4), 'b.txt': lines(20, 'stable content'), 'img.bin': Buffer.from([0, 1])});
+		const repo = await Repo.open(dir);
+		const c0 = (await repo.head())!;
+		write(dir, {'a.txt': lines(4).replace('line 1\n', 'one\n'), 'new file.txt': lines(2)});
+		const c1 = (await repo.commitStep('S1', {}))!.commit;
+		fs.renameSync(path.join(dir, 'b.txt'), path.join(dir, 'b-moved.txt'));
+		fs.rmSync(path.join(dir, 'a.txt'));
+		write(dir, {'img.bin': Buffer.from([0, 2])});
+		const c2 = (await repo.commitStep('S2', {}))!.commit;
+		const c3 = (await repo.commitStep('S3 (nothing)', {}))?.commit;
+		expect(c3).toBeUndefined();
+
+		const got = await repo.commitsChanges([c1, c2]);
+		expect([...got.keys()]).toEqual([c1, c2]);
+		expect(got.get(c1)).toEqual({parent: c0, files: await repo.changedFiles(c0, c1)});
+		expect(got.get(c2)).toEqual({parent: c1, files: await repo.changedFiles(c1, c2)});
+		expect(got.get(c1)!.files.map((f) => [f.path, f.status, f.added, f.removed])).toEqual([
+			['a.txt', 'M', 1, 1],
+			['new file.txt', 'A', 2, 0],
+		]);
+		expect(got.get(c2)!.files.map((f) => f.status).sort()).toEqual(['D', 'M', 'R']);
+		expect(await repo.commitsChanges([])).toEqual(new Map());
+	});
+
+	it('leaves merges out and names the parent, so a caller can tell a commit that is not on its base', async () => {
+		const dir = makeRepo({'a.txt': lines(2)});
+		const repo = await Repo.open(dir);
+		const c0 = (await repo.head())!;
+		git(dir, 'checkout', '-q', '-b', 'side');
+		write(dir, {'side.txt': lines(1)});
+		git(dir, 'add', '-A');
+		git(dir, 'commit', '-q', '-m', 'side');
+		git(dir, 'checkout', '-q', 'main');
+		write(dir, {'main.txt': lines(1)});
+		git(dir, 'add', '-A');
+		git(dir, 'commit', '-q', '-m', 'main');
+		const onMain = (await repo.head())!;
+		git(dir, 'merge', '-q', '--no-edit', 'side');
+		const merge = (await repo.head())!;
+		const got = await repo.commitsChanges([onMain, merge]);
+		expect(got.has(merge)).toBe(false);
+		expect(got.get(onMain)).toEqual({parent: c0, files: [{path: 'main.txt', status: 'A', added: 1, removed: 0}]});
+	});
+});
+
 describe('workingChanges', () => {
 	it('shows tracked changes and untracked files as added lines, not ignored ones', async () => {
 		const dir = makeRepo({'a.txt': lines(3), 'gone.txt': lines(2), '.gitignore': 'dist/\n'});
