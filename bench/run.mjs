@@ -174,10 +174,33 @@ async function checkpointCase({runs, tmp}) {
 		].join('\n') + '\n',
 	);
 
+	// The floor of any Node program here: the same commands from a bare loop over child_process.spawn
+	// (no execa, no simple-git, no bookkeeping), their output read and dropped.
+	const nodeScript = path.join(tmp, 'checkpoint-node-floor.mjs');
+	writeFileSync(
+		nodeScript,
+		[
+			"import {spawn} from 'node:child_process';",
+			'const cwd = process.argv[2];',
+			"const run = (cmd, args) => new Promise((resolve, reject) => { const c = spawn(cmd, args, {cwd, stdio: ['ignore', 'pipe', 'pipe']}); c.stdout.resume(); c.stderr.resume(); c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`)))); });",
+			`for (let i = 1; i <= ${STEPS}; i++) {`,
+			"\tawait run('bash', ['-c', `echo ${i} >> src/f${i}.txt`]);",
+			"\tawait run('git', ['add', '-A']);",
+			"\tawait run('git', ['commit', '-q', '-m', `step ${i}`]);",
+			'}',
+		].join('\n') + '\n',
+	);
+	const commands = {
+		base: () => ['bash', [baseScript]],
+		node: () => [process.execPath, [nodeScript]],
+		ours: () => [process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes']],
+	};
+
 	const one = async (which, n) => {
 		const repo = freshCopy(template, path.join(tmp, `checkpoint-${which}-${n}`));
 		const rss = path.join(tmp, `checkpoint-${which}-${n}.time`);
-		const [cmd, args] = which === 'base' ? timed('bash', [baseScript, repo], rss) : timed(process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes'], rss);
+		const [file, fileArgs] = commands[which]();
+		const [cmd, args] = timed(file, which === 'ours' ? fileArgs : [...fileArgs, repo], rss);
 		const r = await run(cmd, args, {cwd: repo, env: {...process.env, CI: '1'}});
 		if (r.code !== 0) throw new Error(`${which} exited ${r.code}: ${tail(r.stderr || r.stdout)}`);
 		const commits = Number(git(repo, 'rev-list', '--count', 'HEAD')) - 1;
@@ -190,16 +213,20 @@ async function checkpointCase({runs, tmp}) {
 	await one('ours', 0); // warm-up: file cache, git's and node's first start
 	const base = [];
 	const ours = [];
+	const floor = [];
+	const orders = [['base', 'node', 'ours'], ['ours', 'base', 'node'], ['node', 'ours', 'base']];
 	for (let n = 1; n <= runs; n++) {
-		const order = n % 2 ? ['base', 'ours'] : ['ours', 'base'];
 		const got = {};
-		for (const which of order) got[which] = await one(which, n);
+		for (const which of orders[(n - 1) % orders.length]) got[which] = await one(which, n);
 		base.push(got.base);
 		ours.push(got.ours);
-		log(`  checkpoint run ${n}: bash ${fmtMs(got.base.ms)} · ours ${fmtMs(got.ours.ms)}`);
+		floor.push(got.node);
+		log(`  checkpoint run ${n}: bash ${fmtMs(got.base.ms)} · bare node ${fmtMs(got.node.ms)} · ours ${fmtMs(got.ours.ms)}`);
 	}
 	const ratios = ours.map((o, i) => o.ms / base[i].ms);
 	const ratio = median(ratios);
+	const floorRatios = floor.map((f, i) => f.ms / base[i].ms);
+	const overFloor = ours.map((o, i) => o.ms / floor[i].ms);
 	const split = (key) => fmtMs(median(ours.map((o) => o.split?.[key])));
 	const oursRss = median(ours.map((o) => o.rss));
 	return {
@@ -207,11 +234,14 @@ async function checkpointCase({runs, tmp}) {
 		rows: [
 			{metric: 'whole run, wall', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, ours.map((o) => o.ms)), ratio: fmtRatio(ratio), target: '≤ 1.30×', pass: ratio != null && ratio <= 1.3},
 			{metric: 'per step (wall / 100)', baseline: fmtMs(median(base.map((b) => b.ms)) / STEPS), ours: fmtMs(median(ours.map((o) => o.ms)) / STEPS), ratio: fmtRatio(ratio), target: '', pass: null},
+			{metric: 'floor: the same commands from a bare Node loop (child_process.spawn, no libraries)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, floor.map((f) => f.ms)), ratio: fmtRatio(median(floorRatios)), target: '', pass: null},
+			{metric: 'ours against the bare Node loop', baseline: fmtMs(median(floor.map((f) => f.ms))), ours: fmtMs(median(ours.map((o) => o.ms))), ratio: fmtRatio(median(overFloor)), target: '', pass: null},
 			{metric: 'peak RSS', baseline: fmtMiB(median(base.map((b) => b.rss))), ours: fmtMiB(oursRss), ratio: '', target: '', pass: null},
 		],
 		notes: [
 			'Baseline: a bash loop running the same 100 commands through `bash -c`, each followed by `git add -A; git commit -q`, in an identical fresh repo.',
-			'Ours: `node dist/cli.js run plan.yaml --headless --yes` (one phase, a gate with no checks), whole process. Both checked to make exactly 100 commits.',
+			'Ours: `node dist/cli.js run plan.yaml --headless --yes` (one phase, a gate with no checks), whole process. All three checked to make exactly 100 commits.',
+			'Floor: a 10-line Node script that spawns the same `bash -c`, `git add -A` and `git commit -q` with child_process.spawn and drops their output: what any Node program pays here for starting processes (a fork of a process that is ~20× larger than bash), before any work of its own. The three run in rotating order.',
 			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}).`,
 			`Where ours spends a step (medians from events.jsonl): step_started → step_finished (agent, add, commit, diff) ${split('inside')}; step_finished → next step_started ${split('between')}; the rest of the process (node start-up, plan load, start checkpoint before the first step; gate, tag and summary after the last) ${fmtMs(median(ours.map((o) => o.split && o.ms - o.split.span)))}.`,
 		],
@@ -265,6 +295,37 @@ async function floodCase({runs, tmp}) {
 		return {ms: r.ms, rss: peakMiB(rss)};
 	};
 
+	// Floors: the cheapest reader of a pipe (cat), and a bare Node reader (child_process.spawn with a
+	// stdout pipe, chunks dropped): the agent writes into a socket or pipe instead of /dev/null,
+	// and that costs it time whoever reads.
+	const catRun = async (n) => {
+		const repo = freshCopy(template, path.join(tmp, `flood-cat-${n}`));
+		const r = await run('bash', ['-c', `${command} | cat > /dev/null`], {cwd: repo});
+		if (r.code !== 0) throw new Error(`cat floor exited ${r.code}: ${r.stderr}`);
+		rmSync(repo, {recursive: true, force: true});
+		return {ms: r.ms};
+	};
+	const readerScript = path.join(tmp, 'flood-node-reader.mjs');
+	writeFileSync(
+		readerScript,
+		[
+			"import {spawn} from 'node:child_process';",
+			'const start = performance.now();',
+			"const c = spawn('bash', ['-c', process.argv[2]], {cwd: process.argv[3], stdio: ['ignore', 'pipe', 'pipe']});",
+			"let bytes = 0;",
+			"c.stdout.on('data', (d) => (bytes += d.length));",
+			'c.stderr.resume();',
+			"c.on('exit', () => console.log(JSON.stringify({ms: performance.now() - start, bytes})));",
+		].join('\n') + '\n',
+	);
+	const nodeReader = async (n) => {
+		const repo = freshCopy(template, path.join(tmp, `flood-reader-${n}`));
+		const r = await run(process.execPath, [readerScript, command, repo]);
+		if (r.code !== 0) throw new Error(`node reader exited ${r.code}: ${r.stderr}`);
+		rmSync(repo, {recursive: true, force: true});
+		return {ms: JSON.parse(r.stdout).ms};
+	};
+
 	const ours = async (n) => {
 		const repo = freshCopy(template, path.join(tmp, `flood-ours-${n}`));
 		const rss = path.join(tmp, `flood-ours-${n}.time`);
@@ -314,14 +375,21 @@ async function floodCase({runs, tmp}) {
 
 	const base = [];
 	const our = [];
+	const cats = [];
+	const readers = [];
 	try {
 		await baseline(0);
 		await ours(0); // warm-up
+		const kinds = {b: baseline, o: ours, c: catRun, r: nodeReader};
+		const orders = [['b', 'c', 'r', 'o'], ['o', 'b', 'c', 'r'], ['r', 'o', 'b', 'c'], ['c', 'r', 'o', 'b']];
 		for (let n = 1; n <= runs; n++) {
-			const got = n % 2 ? {b: await baseline(n), o: await ours(n)} : {o: await ours(n), b: await baseline(n)};
+			const got = {};
+			for (const k of orders[(n - 1) % orders.length]) got[k] = await kinds[k](n);
 			base.push(got.b);
 			our.push(got.o);
-			log(`  flood run ${n}: /dev/null ${fmtMs(got.b.ms)} · ours (agent) ${fmtMs(got.o.ms)} · step ${fmtMs(got.o.stepMs)} · peak ${fmtMiB(got.o.rss)}`);
+			cats.push(got.c);
+			readers.push(got.r);
+			log(`  flood run ${n}: /dev/null ${fmtMs(got.b.ms)} · | cat ${fmtMs(got.c.ms)} · bare node reader ${fmtMs(got.r.ms)} · ours (agent) ${fmtMs(got.o.ms)} · step ${fmtMs(got.o.stepMs)} · peak ${fmtMiB(got.o.rss)}`);
 		}
 	} finally {
 		tmux('kill-server');
@@ -330,6 +398,9 @@ async function floodCase({runs, tmp}) {
 	const ratios = our.map((o, i) => o.ms / base[i].ms);
 	const ratio = median(ratios);
 	const stepRatios = our.map((o, i) => o.stepMs / base[i].ms);
+	const catRatios = cats.map((c, i) => c.ms / base[i].ms);
+	const readerRatios = readers.map((r, i) => r.ms / base[i].ms);
+	const overReader = our.map((o, i) => o.ms / readers[i].ms);
 	const peak = median(our.map((o) => o.rss));
 	const maxPeak = Math.max(...our.map((o) => o.rss ?? 0));
 	const lost = our.filter((o) => o.logLines !== LINES).map((o) => o.logLines);
@@ -338,6 +409,9 @@ async function floodCase({runs, tmp}) {
 		rows: [
 			{metric: 'agent wall (spawn → exit, under the UI)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, our.map((o) => o.ms)), ratio: fmtRatio(ratio), target: '≤ 1.20×', pass: ratio != null && ratio <= 1.2},
 			{metric: 'whole step (step_started → step_finished, incl. checkpoint)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, our.map((o) => o.stepMs)), ratio: fmtRatio(median(stepRatios)), target: '', pass: null},
+			{metric: 'floor: the same command piped into `cat > /dev/null`', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, cats.map((c) => c.ms)), ratio: fmtRatio(median(catRatios)), target: '', pass: null},
+			{metric: 'floor: a bare Node reader (child_process.spawn, chunks dropped), spawn → exit', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, readers.map((r) => r.ms)), ratio: fmtRatio(median(readerRatios)), target: '', pass: null},
+			{metric: 'ours against the bare Node reader', baseline: fmtMs(median(readers.map((r) => r.ms))), ours: fmtMs(median(our.map((o) => o.ms))), ratio: fmtRatio(median(overReader)), target: '', pass: null},
 			{metric: 'peak RSS of the orchestrator process', baseline: fmtMiB(median(base.map((b) => b.rss))), ours: `${fmtMiB(peak)} (max ${fmtMiB(maxPeak)})`, ratio: '', target: '≤ 150 MB', pass: TIME ? maxPeak * 1.048576 <= 150 : null},
 			{metric: 'process start → step_finished', baseline: '', ours: withRange(fmtMs, our.map((o) => o.fromSession)), ratio: '', target: '', pass: null},
 		],
@@ -347,6 +421,7 @@ async function floodCase({runs, tmp}) {
 			`Full-screen UI (the board) on the last screen of ${our.filter((o) => o.ui).length} of ${our.length} runs.`,
 			lost.length ? `LOG INCOMPLETE: the step log held ${lost.join(', ')} lines instead of ${LINES}.` : `Every run's step log held all ${LINES.toLocaleString('en')} lines.`,
 			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}). The 150 MB target is checked against the largest peak of all runs.`,
+			'Floors: the agent writes into a pipe (cat) or a socket pair (Node\'s child stdio) instead of /dev/null; each write then costs it more, and it waits whenever the reader is behind. The four kinds run in rotating order.',
 		],
 	};
 }

@@ -62,11 +62,10 @@ export function App({store, size}: AppProps) {
 	);
 }
 
-function clockInterval(session: SessionState | null, flooding: boolean): number | null {
+function clockInterval(session: SessionState | null): number | null {
 	if (!session || isFinished(session)) return null;
-	// 4 spinner frames a second, 1 while an agent floods its output: every tick redraws the
-	// whole screen (Ink lays out the tree on each commit), CPU a flooding agent needs (bench: flood).
-	if (session.running.length === 0 || flooding) return 1000;
+	// 4 spinner frames a second while an agent runs (1 while it floods its output: see ClockProvider).
+	if (session.running.length === 0) return 1000;
 	return 250;
 }
 
@@ -76,7 +75,6 @@ function Screen({store, size: sizeOverride}: AppProps) {
 	const plan = useStoreSelect(s => s.plan);
 	const readOnly = useStoreSelect(s => s.readOnly);
 	const notice = useStoreSelect(s => s.notice);
-	const flooding = useStoreSelect(s => s.flooding);
 	const {isRawModeSupported} = useStdin();
 
 	const [ui, setUi] = useState<UiState>(INITIAL_UI);
@@ -293,7 +291,7 @@ function Screen({store, size: sizeOverride}: AppProps) {
 	const keys = statusKeys(session, readOnly, ui);
 	const noticeText = notice ?? session?.message ?? null;
 	return (
-		<ClockProvider intervalMs={clockInterval(session, flooding)}>
+		<ClockProvider intervalMs={clockInterval(session)}>
 			<Box flexDirection="column" width={layout.columns} height={layout.height} overflow="hidden">
 				{session ? (
 					<Body session={session} readOnly={readOnly} plan={plan} layout={layout} ui={ui} view={view} rows={rows} cursorIndex={cursorIndex} shownId={shownId} shownStep={shownStep} finished={finished} />

@@ -229,6 +229,42 @@ describe('read-only (tail)', () => {
 	});
 });
 
+describe('frames while an agent floods its output', () => {
+	/** Lets `ms` pass in steps, each its own act() (one act batches every update into one frame). */
+	async function pass(ms: number) {
+		for (let t = 0; t < ms; t += 50) {
+			await act(async () => {
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			});
+		}
+	}
+
+	test('the flood flag draws no frame of its own, and the clock ticks once a second, not four times', async () => {
+		const store = storeFor(samplePlan());
+		startStep(store, 'T001');
+		const screen = await renderApp(store);
+		const count = () => screen.frames.length;
+		// Running: the spinner ticks every 250 ms.
+		let before = count();
+		await pass(1000);
+		expect(count() - before).toBeGreaterThanOrEqual(3);
+		before = count();
+		await act(async () => {
+			store.getState().setFlooding(true);
+		});
+		await pass(50);
+		expect(count(), 'a frame for the flood flag').toBe(before);
+		await pass(1500);
+		expect(count() - before).toBeLessThanOrEqual(2);
+		await act(async () => {
+			store.getState().setFlooding(false);
+		});
+		before = count();
+		await pass(1000);
+		expect(count() - before).toBeGreaterThanOrEqual(3);
+	});
+});
+
 describe('output safety and sizes', () => {
 	test('escape sequences in output lines are inert', async () => {
 		const store = storeFor(samplePlan());
