@@ -84,20 +84,43 @@ export function formatDuration(ms: number): string {
 	return seconds ? `${minutes}m${seconds}s` : `${minutes}m`;
 }
 
-async function openLog(logPath: string): Promise<fs.WriteStream> {
-	await fs.promises.mkdir(path.dirname(logPath), {recursive: true});
-	// Open now so that an unwritable log is an error before anything runs.
-	const fd = fs.openSync(logPath, 'a');
-	return fs.createWriteStream(logPath, {fd});
-}
+/**
+ * The raw log, appended with plain synchronous writes: a batch per turn of the event loop is a
+ * page-cache copy, cheaper than a stream's round trips through the thread pool at every step.
+ */
+class RawLog {
+	private failed = false;
+	private constructor(private readonly fd: number) {}
 
-function closeLog(log: fs.WriteStream | undefined): Promise<void> {
-	if (!log || log.closed) return Promise.resolve();
-	return new Promise((resolve) => {
-		log.once('close', () => resolve());
-		log.once('error', () => resolve());
-		log.end();
-	});
+	/** Opens (and creates) the log now, so that an unwritable log is an error before anything runs. */
+	static open(logPath: string): RawLog {
+		try {
+			return new RawLog(fs.openSync(logPath, 'a'));
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			fs.mkdirSync(path.dirname(logPath), {recursive: true});
+			return new RawLog(fs.openSync(logPath, 'a'));
+		}
+	}
+
+	write(data: Uint8Array): void {
+		if (this.failed) return;
+		try {
+			let done = 0;
+			while (done < data.length) done += fs.writeSync(this.fd, data, done);
+		} catch {
+			// A full disk must not crash the run; the output still reaches onLine.
+			this.failed = true;
+		}
+	}
+
+	close(): void {
+		try {
+			fs.closeSync(this.fd);
+		} catch {
+			// Closed already.
+		}
+	}
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -113,16 +136,14 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		return failed('spawn-error', errnoLine(`cwd ${opts.cwd}`, code, errorMessage(error)));
 	}
 
-	let log: fs.WriteStream | undefined;
+	let log: RawLog | undefined;
 	if (opts.logPath) {
 		try {
-			log = await openLog(opts.logPath);
+			log = RawLog.open(opts.logPath);
 		} catch (error) {
 			const code = (error as NodeJS.ErrnoException).code;
 			return failed('spawn-error', errnoLine(`log ${opts.logPath}`, code, errorMessage(error)));
 		}
-		// A full disk must not crash the run; the output still reaches onLine.
-		log.on('error', () => {});
 	}
 
 	const grace = opts.killGraceMs ?? 2000;
@@ -150,7 +171,7 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	const pid = child.pid;
 	if (pid === undefined) {
 		const result = await settled;
-		await closeLog(log);
+		log?.close();
 		const code = (result as {code?: string} | undefined)?.code;
 		const message = (result as {originalMessage?: string} | undefined)?.originalMessage ?? 'could not start';
 		return {...failed('spawn-error', errnoLine(file, code, message)), durationMs: performance.now() - startedAt};
@@ -293,7 +314,7 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	await settled;
 	clearImmediate(logFlush);
 	flushLog();
-	await closeLog(log);
+	log?.close();
 
 	if (outcome === 'exited') {
 		if (exitCode !== null && exitCode !== 0) error = `exited with code ${exitCode}`;
