@@ -34,7 +34,7 @@ export interface ValidateJson {
 
 /** `orchestrator validate [PLAN] [--json]`: exit 0 when the plan can run, 2 when it cannot. */
 export async function validateCommand(opts: ValidateOptions): Promise<number> {
-	const {out, err, cwd} = opts;
+	const {out, cwd} = opts;
 	let plan: Plan;
 	let warnings: PlanIssue[];
 	let deps: Map<string, string[]>;

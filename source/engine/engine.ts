@@ -9,7 +9,6 @@ import {runProcess} from '../agents/run-process.js';
 import {Repo} from '../git/repo.js';
 import {addWorktree, applyCommit, removeWorktree} from '../git/worktree.js';
 import type {GitFileChange} from '../git/parse.js';
-import type {CommitChanges} from '../git/diff.js';
 import {executionBatches} from '../plan/schedule.js';
 import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
 import {MemoryWriter} from '../store/memory.js';
@@ -26,17 +25,15 @@ import type {
 	Plan,
 	SessionState,
 	Step,
-	StepState,
 } from '../types.js';
 import {EXIT, OrchestratorError, errorMessage, type ExitCode} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
-import {recordChanges} from './changes.js';
 import type {EventLog} from './event-log.js';
 import {scopeWarnings} from './file-scope.js';
 import {lastNumber, runCheck} from './gate-checks.js';
-import {renderHandoff} from './handoff.js';
 import {OutputBuffer} from './output-buffer.js';
 import {keepAndRestore, rollbackTo} from './rollback.js';
+import {StepDetails} from './step-details.js';
 
 export type FailurePolicy = 'stop' | 'rollback' | 'fix';
 
@@ -65,20 +62,6 @@ export const MAX_AUTO_FIXES = 2;
 
 type StepOutcome = 'done' | 'failed' | 'aborted';
 
-/** A finished step whose files, counts and handoff are still to be filled in (see queueDetails). */
-interface PendingDetails {
-	stepId: string;
-	/** The commit the step started from; null when it made no checkpoint. */
-	base: string | null;
-	commit: string;
-	agent: string;
-	/** Count its changes in changes.json and write its handoff (not for a strict scope failure). */
-	record: boolean;
-	upcoming: Step[];
-}
-
-/** How long finished steps wait for others before their details are filled in one git call. */
-const DETAILS_DELAY_MS = 250;
 type PhaseOutcome = 'next' | 'stopped' | 'paused' | 'interrupted';
 
 export class Engine {
@@ -90,17 +73,15 @@ export class Engine {
 	/** Steps whose parallel batch overlapped: they run one at a time from now on. */
 	private readonly sequential = new Set<string>();
 	private readonly batches = new Map<string, string[][]>();
-	/** The chain of background step details (see fillStepDetails). */
-	private details: Promise<void> = Promise.resolve();
-	/** Finished steps whose details wait for the next batch (see queueDetails). */
-	private detailQueue: PendingDetails[] = [];
-	private detailTimer: NodeJS.Timeout | undefined;
+	/** Files with counts, changes.json and handoffs of finished steps, filled in the background. */
+	private readonly details: StepDetails;
 	/** Commits made inside batch worktrees, by step id, until they are applied. */
 	private readonly batchCommits = new Map<string, string>();
 	private unsubscribeQuit: (() => void) | null = null;
 
 	constructor(private readonly opts: EngineOptions) {
 		this.memory = new MemoryWriter(opts.store, opts.paths);
+		this.details = new StepDetails(opts);
 		this.output = new OutputBuffer({
 			flushMs: 50,
 			// More than 500 lines a second is more than anyone reads: one batch a second then,
@@ -164,7 +145,7 @@ export class Engine {
 			this.output.flushNow();
 			this.output.dispose();
 			this.unsubscribeQuit?.();
-			await this.settleDetails();
+			await this.details.settle();
 			await this.memory.stop();
 		}
 	}
@@ -178,7 +159,7 @@ export class Engine {
 	}
 
 	private async finish(outcome: PhaseOutcome | 'done'): Promise<ExitCode> {
-		await this.settleDetails();
+		await this.details.settle();
 		const now = new Date().toISOString();
 		const {events} = this.opts;
 		switch (outcome) {
@@ -385,8 +366,8 @@ export class Engine {
 		events.emit('step_started', {step: step.id, title: step.title, agent: resolved.name, preset: resolved.preset.name, attempt: (previous?.attempts ?? 0) + 1});
 
 		// An agent's prompt carries the previous handoff: let the background details finish.
-		if (resolved.preset.name !== 'shell') await this.settleDetails();
-		const prompt = buildPrompt({step: runnable, plan, handoff: this.previousHandoff(step.id), slashPrompt});
+		if (resolved.preset.name !== 'shell') await this.details.settle();
+		const prompt = buildPrompt({step: runnable, plan, handoff: this.details.previousHandoff(step.id), slashPrompt});
 		const argv = agentArgv(resolved, runnable, prompt, cwd);
 		const parser = resolved.preset.createParser({cwd});
 		const header = `=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`;
@@ -504,68 +485,14 @@ export class Engine {
 		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings, agentMs: this.session.steps[step.id]?.agentMs});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
 		await this.recordMeasurements(step.id);
-		this.queueDetails({stepId: step.id, base: kept ? base : null, commit, agent, record: !strictFailure, upcoming: pending});
+		this.details.queue({stepId: step.id, base: kept ? base : null, commit, agent, record: !strictFailure, upcoming: pending});
 		if (strictFailure) {
-			await this.settleDetails();
+			await this.details.settle();
 			await this.memory.flush();
 			return 'failed';
 		}
 		// No flush either: a crash from here on is recovered by adopting the commit (its trailer).
 		return 'done';
-	}
-
-	/**
-	 * After a step's commit: its files with A/M/D and +/− counts, changes.json, the handoff.
-	 * Queued and filled in batches, one git call for every step finished in the last
-	 * DETAILS_DELAY_MS (a run of quick shell steps would otherwise start one more git per step);
-	 * settleDetails fills them at once before anything that reads them: a prompt with the
-	 * handoff, a gate report, a rollback, the end.
-	 */
-	private queueDetails(item: PendingDetails): void {
-		this.detailQueue.push(item);
-		if (this.detailTimer) return;
-		this.detailTimer = setTimeout(() => void this.flushDetails(), DETAILS_DELAY_MS);
-		this.detailTimer.unref();
-	}
-
-	/** Starts filling every queued step's details; resolves when they (and earlier ones) are in. */
-	private flushDetails(): Promise<void> {
-		if (this.detailTimer) clearTimeout(this.detailTimer);
-		this.detailTimer = undefined;
-		const batch = this.detailQueue.splice(0);
-		if (batch.length > 0) this.details = this.details.then(() => this.fillStepDetails(batch)).catch(() => {});
-		return this.details;
-	}
-
-	private async fillStepDetails(batch: PendingDetails[]): Promise<void> {
-		const {repo, events} = this.opts;
-		const changed = batch.filter(item => item.base && item.base !== item.commit);
-		let byCommit = new Map<string, CommitChanges>();
-		try {
-			byCommit = await repo.commitsChanges(changed.map(item => item.commit));
-		} catch {
-			// Each step below asks on its own, and says so if that fails too.
-		}
-		for (const {stepId, base, commit, agent, record, upcoming} of batch) {
-			let files = this.session.steps[stepId]?.files ?? [];
-			if (base && base !== commit) {
-				const own = byCommit.get(commit);
-				try {
-					// The step's commit sits on its base, unless the agent committed on its own as well.
-					files = own && own.parent === base ? own.files : await repo.changedFiles(base, commit);
-				} catch (error) {
-					events.emit('warning', {step: stepId, message: `file counts unavailable: ${errorMessage(error)}`});
-				}
-			}
-			this.store.patchStep(stepId, {files});
-			if (record) this.store.patchSession({changes: recordChanges(this.session.changes, files, agent)});
-			if (record) this.writeHandoff(stepId, upcoming);
-		}
-	}
-
-	/** Waits for the details of every finished step. */
-	private async settleDetails(): Promise<void> {
-		await this.flushDetails();
 	}
 
 	private async commitInWorktree(step: Step, worktree: Repo, base: string): Promise<StepOutcome> {
@@ -678,39 +605,6 @@ export class Engine {
 		});
 	}
 
-	private previousHandoff(stepId: string): string | undefined {
-		// The handoff of the step that finished last before this one.
-		let latest: StepState | undefined;
-		for (const step of Object.values(this.session.steps)) {
-			if (step.id === stepId || step.status !== 'done' || !step.finishedAt) continue;
-			if (!latest || step.finishedAt > latest.finishedAt!) latest = step;
-		}
-		if (!latest) return undefined;
-		try {
-			return fs.readFileSync(this.opts.paths.handoff(latest.id), 'utf8');
-		} catch {
-			return undefined;
-		}
-	}
-
-	/** `upcoming`: the steps still to run when this one finished (taken then, not later). */
-	private writeHandoff(stepId: string, upcoming: Step[]): void {
-		const state = this.session.steps[stepId];
-		const next = upcoming[0];
-		const ownedByOthers = upcoming.slice(1).flatMap(s => s.files);
-		const lastReport = Object.values(this.session.reports).at(-1);
-		const text = renderHandoff({
-			step: state,
-			next,
-			upcoming,
-			nextScope: next?.files ?? [],
-			ownedByOthers: [...new Set(ownedByOthers)],
-			lastChecks: lastReport?.checks ?? [],
-		});
-		fs.writeFileSync(this.opts.paths.handoff(stepId), text);
-		this.opts.events.emit('handoff', {step: stepId, to: next?.id ?? null});
-	}
-
 	/** While a step runs, the UI shows its files against the last checkpoint (throttled). */
 	private watchLiveDiff(stepId: string, base: string, repo: Repo): () => void {
 		const every = this.opts.liveDiffMs ?? 0;
@@ -745,7 +639,7 @@ export class Engine {
 	 * forward, roll back, skip, or stop.
 	 */
 	private async failureGate(phase: Phase, step: Step, why?: string, group: Step[] = [step]): Promise<'continue' | PhaseOutcome> {
-		await this.settleDetails();
+		await this.details.settle();
 		let fixAttempts = 0;
 		let message = why ?? `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
 		for (;;) {
@@ -833,7 +727,7 @@ export class Engine {
 			this.store.patchSession({gate: checking, status: 'gate'});
 			events.emit('gate_opened', {kind: 'phase', phase: phase.id});
 			await this.memory.flush();
-			await this.settleDetails();
+			await this.details.settle();
 			const report = await this.phaseReport(phase);
 			if (this.quitRequested()) return 'interrupted';
 			const failedChecks = report.checks.filter(c => !c.ok);

@@ -1,5 +1,5 @@
 import type {Plan, Step} from '../types.js';
-import {FileIndex, fileEntry, filesOverlap} from './file-overlap.js';
+import {FileIndex, fileEntry} from './file-overlap.js';
 
 export {filesOverlap} from './file-overlap.js';
 

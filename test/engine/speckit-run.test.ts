@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {CLI, ROOT, cleanupTempDirs, git, makeRepo, memoryFile, readJson, runCli, writeFiles} from '../helpers/repo.js';
+import {CLI, ROOT, cleanupTempDirs, git, makeRepo, memoryFile, readJson, runCli} from '../helpers/repo.js';
 import {execFileSync} from 'node:child_process';
 
 const FAKE_BIN = path.join(ROOT, 'test/fixtures/fake-bin');

@@ -13,7 +13,8 @@ export class PlainTextParser implements StreamParser {
 
 	push(line: string): string[] {
 		const text = line.trimEnd();
-		if (text.trim() === '') return this.dropBlank ? [] : [text];
+		// trimEnd left nothing: the line was blank (no second trim per line of a flood).
+		if (text === '') return this.dropBlank ? [] : [text];
 		if (this.remember(text)) {
 			this.last.push(text.trim());
 			if (this.last.length > this.keepLast) this.last.shift();
