@@ -241,7 +241,7 @@ async function checkpointCase({runs, tmp}) {
 		notes: [
 			'Baseline: a bash loop running the same 100 commands through `bash -c`, each followed by `git add -A; git commit -q`, in an identical fresh repo.',
 			'Ours: `node dist/cli.js run plan.yaml --headless --yes` (one phase, a gate with no checks), whole process. All three checked to make exactly 100 commits.',
-			'Floor: a 10-line Node script that spawns the same `bash -c`, `git add -A` and `git commit -q` with child_process.spawn and drops their output: what any Node program pays here for starting processes (a fork of a process that is ~20× larger than bash), before any work of its own. The three run in rotating order.',
+			'Floor: a 10-line Node script that spawns the same `bash -c`, `git add -A` and `git commit -q` with child_process.spawn and drops their output: what any Node program pays here for starting processes (a fork of a ~45 MB Node process instead of a ~6 MB bash), before any work of its own. The three run in rotating order.',
 			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}).`,
 			`Where ours spends a step (medians from events.jsonl): step_started → step_finished (agent, add, commit, diff) ${split('inside')}; step_finished → next step_started ${split('between')}; the rest of the process (node start-up, plan load, start checkpoint before the first step; gate, tag and summary after the last) ${fmtMs(median(ours.map((o) => o.split && o.ms - o.split.span)))}.`,
 		],
