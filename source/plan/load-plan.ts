@@ -61,7 +61,7 @@ export async function parsePlanText(text: string, absPath: string, opts: {cwd: s
 	const ext = path.extname(absPath).toLowerCase();
 	if (ext === '.md' || ext === '.markdown') {
 		const imported = importSpecKit(text, absPath, opts);
-		return finish(imported.plan, imported.warnings, speckitLocator(imported.plan), {filesAreGuessed: true});
+		return finishPlan(imported.plan, imported.warnings, speckitLocator(imported.plan), {filesAreGuessed: true});
 	}
 	if (ext === '.yaml' || ext === '.yml' || ext === '.json') {
 		const {parseYamlPlan} = await import('./yaml-plan.js');
@@ -73,7 +73,7 @@ export async function parsePlanText(text: string, absPath: string, opts: {cwd: s
 }
 
 /** Check a parsed plan and give every step the dependencies the scheduler uses. Throws PlanError. */
-export function finish(plan: Plan, earlier: PlanIssue[], locator: Locator, opts: {filesAreGuessed?: boolean} = {}): LoadedPlan {
+export function finishPlan(plan: Plan, earlier: PlanIssue[], locator: Locator, opts: {filesAreGuessed?: boolean} = {}): LoadedPlan {
 	// Computed once: the checks (cycle, parallel files) and the rewrite below use the same map.
 	const deps = effectiveDeps(plan);
 	const schedule: {batches?: string[][]} = {};

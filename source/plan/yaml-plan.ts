@@ -4,7 +4,7 @@ import path from 'node:path';
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document} from 'yaml';
 import type {ZodIssue} from 'zod';
 import type {AgentSpec, CheckSpec, Phase, Plan, PlanIssue, Step} from '../types.js';
-import {finish, PlanError, sortIssues, type LoadedPlan} from './load-plan.js';
+import {finishPlan, PlanError, sortIssues, type LoadedPlan} from './load-plan.js';
 import {editDistance, slugify, type IssueRef} from './plan-check.js';
 import {KEY_ALIASES, KNOWN_KEYS, planFileSchema, TEXT_KEYS, TEXT_LIST_KEYS, type MappingKind, type PlanFile} from './plan-schema.js';
 import {planSource} from './plan-source.js';
@@ -61,7 +61,7 @@ export function parseYamlPlan(text: string, absPath: string, format: 'yaml' | 'j
 	const plan = normalise(parsed.data, raw, absPath, format, text, (ref, severity, message, fix) => {
 		earlier.push(issueAt(severity, refPath(ref), message, fix, ref.key));
 	});
-	return finish(plan, earlier, (ref) => locate(doc, lc, refPath(ref), {key: ref.key}));
+	return finishPlan(plan, earlier, (ref) => locate(doc, lc, refPath(ref), {key: ref.key}));
 }
 
 function refPath(ref: IssueRef): PathSegment[] {
