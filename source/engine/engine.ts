@@ -25,6 +25,7 @@ import type {
 	Plan,
 	SessionState,
 	Step,
+	StepState,
 } from '../types.js';
 import {EXIT, OrchestratorError, errorMessage, type ExitCode} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
@@ -324,7 +325,7 @@ export class Engine {
 		const base = this.head();
 		const previous = this.session.steps[step.id];
 		const startedAt = new Date();
-		this.store.patchStep(step.id, {
+		const started: Partial<StepState> = {
 			status: 'running',
 			attempts: (previous?.attempts ?? 0) + 1,
 			startedAt: startedAt.toISOString(),
@@ -336,9 +337,18 @@ export class Engine {
 			files: [],
 			warnings: [],
 			fixFor,
-		});
-		this.store.patchSession({running: [...this.running().filter(id => id !== step.id), step.id], status: 'running'});
-		this.store.resetOutput(step.id);
+		};
+		// The store hears of the start once, when the agent exists (with its pid), not once
+		// before and once after the spawn: each store change is a frame of the UI (~40 ms at
+		// 120×40), and the second one fell into the agent's first output (bench: flood).
+		let shown = false;
+		const showRunning = (extra: Partial<StepState>) => {
+			if (shown) return;
+			shown = true;
+			this.store.resetOutput(step.id);
+			this.store.patchSession({running: [...this.running().filter(id => id !== step.id), step.id], status: 'running'});
+			this.store.patchStep(step.id, {...started, ...extra});
+		};
 
 		// A slash step becomes a prompt for its agent, a shell run (/test) or a checkpoint (/git:commit).
 		let runnable = step;
@@ -349,7 +359,7 @@ export class Engine {
 				const action = await resolveSlash(step.slash, plan, cwd);
 				if (action.kind === 'checkpoint') {
 					events.emit('step_started', {step: step.id, title: step.title, agent: 'orchestrator', preset: 'git', attempt: (previous?.attempts ?? 0) + 1});
-					this.store.patchStep(step.id, {agent: 'orchestrator', preset: 'git'});
+					showRunning({agent: 'orchestrator', preset: 'git'});
 					return opts.worktree ? this.commitInWorktree(step, opts.worktree, base) : this.checkpointStep(step, base, startedAt);
 				}
 				if (action.kind === 'run') runnable = {...step, run: action.run, agent: undefined, slash: undefined};
@@ -357,9 +367,10 @@ export class Engine {
 			}
 			resolved = await resolveAgent(runnable, plan, cwd, {defaultAgent: this.opts.defaultAgent});
 		} catch (error) {
+			showRunning({});
 			return this.stepFailed(step, startedAt, null, errorMessage(error));
 		}
-		this.store.patchStep(step.id, {agent: resolved.name, preset: resolved.preset.name});
+		const agentFields = {agent: resolved.name, preset: resolved.preset.name};
 		// No memory flush here: step_started (and agent_spawned with the pid) go to events.jsonl
 		// synchronously before the agent can change anything, and resume reads them from there.
 		// current-phase.json follows on the writer's timer.
@@ -384,7 +395,7 @@ export class Engine {
 			logPath: paths.log(step.id),
 			signal: this.abort.signal,
 			onSpawn: pid => {
-				this.store.patchStep(step.id, {pid});
+				showRunning({...agentFields, pid});
 				// events.jsonl is appended synchronously: resume finds (and stops) this agent even
 				// when a kill -9 lands before the memory files catch up with the pid.
 				events.emit('agent_spawned', {step: step.id, pid});
@@ -394,6 +405,8 @@ export class Engine {
 			},
 		});
 		stopLive();
+		// Not started (could not spawn, or stopped before): the step still ran and ends below.
+		showRunning(agentFields);
 		let summary;
 		try {
 			summary = parser.finish();
