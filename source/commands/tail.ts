@@ -1,8 +1,7 @@
 // `orchestrator tail [DIR]`: a read-only view of a session that runs in another terminal
 // (or has finished). Full screen in a terminal; otherwise the event lines and agent output
 // as they are appended. It never writes to the repository or the memory folder.
-import fsp from 'node:fs/promises';
-import {formatEvent} from '../engine/headless-printer.js';
+import {printedEvent} from '../engine/headless-printer.js';
 import {startViewService} from '../engine/view-service.js';
 import {Repo} from '../git/repo.js';
 import {followSession} from '../store/follow-session.js';
@@ -10,6 +9,7 @@ import {isProcessAlive} from '../agents/kill-tree.js';
 import {readLockPid} from '../store/lock.js';
 import {memoryExists, readEvents, readSession} from '../store/memory.js';
 import {createOrchestratorStore} from '../store/store.js';
+import {ViewLogReader} from '../store/view-log-reader.js';
 import {EXIT, UsageError} from '../util/errors.js';
 import {memoryPaths, MEMORY_DIR, type MemoryPaths} from '../util/paths.js';
 import {findRepoRoot} from './repo-root.js';
@@ -55,63 +55,36 @@ export async function tailCommand(opts: TailOptions): Promise<number> {
 	return EXIT.ok;
 }
 
-/** Line mode: every event so far, then new ones as they come, with the agents' output. */
+/**
+ * Line mode: every event so far, then new ones as they come, as `run --headless` prints them,
+ * the agents' output included (read back from the steps' view logs, see ViewLogReader).
+ */
 async function tailLines(paths: MemoryPaths, opts: TailOptions): Promise<number> {
 	let offset = 0;
-	const logOffsets = new Map<string, number>();
 	let quietSince = Date.now();
 	const idleExitMs = opts.idleExitMs ?? 1500;
+	const readers = new Map<string, ViewLogReader>();
+	const readerOf = (step: string) => {
+		let reader = readers.get(step);
+		if (!reader) readers.set(step, (reader = new ViewLogReader(paths.view(step))));
+		return reader;
+	};
 	for (;;) {
 		const batch = await readEvents(paths, offset);
 		offset = batch.offset;
-		for (const event of batch.events) {
-			if (event.type === 'step_started' && typeof event.step === 'string' && !logOffsets.has(event.step)) {
-				logOffsets.set(event.step, await fileSize(paths.log(event.step)));
+		for (let event of batch.events) {
+			const step = typeof event.step === 'string' ? event.step : undefined;
+			if (step && event.type === 'step_started') await readerOf(step).skipHeader(step);
+			if (step && event.type === 'output' && typeof event.lines === 'number') {
+				event = {...event, lines: await readerOf(step).take(event.lines)};
 			}
-			if (opts.json) {
-				opts.out.write(JSON.stringify(event) + '\n');
-				continue;
-			}
-			if (event.type === 'output') continue; // the text comes from the logs below
-			const text = formatEvent(event, false);
-			if (text) opts.out.write(text + '\n');
-		}
-		if (!opts.json) {
-			for (const [step, from] of logOffsets) {
-				const {text, next} = await readFrom(paths.log(step), from);
-				logOffsets.set(step, next);
-				for (const line of text.split('\n').filter(Boolean)) opts.out.write(`    ${step} │ ${line}\n`);
-			}
+			const text = printedEvent(event, {json: opts.json, showOutput: true});
+			if (text) opts.out.write(text);
 		}
 		const pid = readLockPid(paths);
 		const running = pid !== null && isProcessAlive(pid);
 		if (batch.events.length > 0 || running) quietSince = Date.now();
 		else if (Date.now() - quietSince > idleExitMs) return EXIT.ok;
 		await new Promise(resolve => setTimeout(resolve, 200));
-	}
-}
-
-async function fileSize(file: string): Promise<number> {
-	try {
-		return (await fsp.stat(file)).size;
-	} catch {
-		return 0;
-	}
-}
-
-/** Whole lines appended since `from` (a partial last line waits for the next read). */
-async function readFrom(file: string, from: number): Promise<{text: string; next: number}> {
-	const size = await fileSize(file);
-	if (size <= from) return {text: '', next: from};
-	const handle = await fsp.open(file, 'r');
-	try {
-		const buffer = Buffer.alloc(size - from);
-		await handle.read(buffer, 0, buffer.length, from);
-		const end = buffer.lastIndexOf(0x0a);
-		if (end < 0) return {text: '', next: from};
-		const {stripAnsi} = await import('../agents/sanitize.js');
-		return {text: stripAnsi(buffer.subarray(0, end + 1).toString('utf8')), next: from + end + 1};
-	} finally {
-		await handle.close();
 	}
 }

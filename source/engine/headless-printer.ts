@@ -14,17 +14,25 @@ export interface PrinterOptions {
 
 export function attachPrinter(events: EventLog, opts: PrinterOptions): () => void {
 	return events.on(event => {
-		if (opts.json) {
-			if (event.type === 'output' && Array.isArray(event.lines)) {
-				for (const line of event.lines as string[]) opts.write(JSON.stringify({type: 'output', time: event.time, step: event.step, line: stripAnsi(line)}) + '\n');
-				return;
-			}
-			opts.write(JSON.stringify(event) + '\n');
-			return;
-		}
-		const text = formatEvent(event, opts.showOutput);
-		if (text) opts.write(text + '\n');
+		const text = printedEvent(event, opts);
+		if (text) opts.write(text);
 	});
+}
+
+/**
+ * What the headless output prints for one event ('' for nothing), newline-terminated: a readable
+ * line (or several: agent output, a report), or JSON lines with `json` (agent output one line each).
+ * `tail` without a terminal prints a session's events.jsonl through this too.
+ */
+export function printedEvent(event: SessionEvent, opts: {json: boolean; showOutput: boolean}): string {
+	if (opts.json) {
+		if (event.type === 'output' && Array.isArray(event.lines)) {
+			return (event.lines as string[]).map(line => JSON.stringify({type: 'output', time: event.time, step: event.step, line: stripAnsi(line)}) + '\n').join('');
+		}
+		return JSON.stringify(event) + '\n';
+	}
+	const text = formatEvent(event, opts.showOutput);
+	return text ? text + '\n' : '';
 }
 
 export function formatReport(report: PhaseReport): string[] {

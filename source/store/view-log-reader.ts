@@ -1,0 +1,50 @@
+// A step's readable log (logs/<step>.view.log) read line by line in the order the engine wrote it,
+// for `tail` without a terminal. events.jsonl keeps only the count of each output batch; the
+// engine appends the batch's lines to the view log before it records the event, so the next
+// `count` lines of the log are that batch. Each attempt starts with one "=== <step> attempt …"
+// header line, written before its step_started event is recorded.
+import fsp from 'node:fs/promises';
+import {StringDecoder} from 'node:string_decoder';
+
+export class ViewLogReader {
+	private offset = 0;
+	private partial = '';
+	private readonly lines: string[] = [];
+	private readonly decoder = new StringDecoder('utf8');
+
+	constructor(private readonly file: string) {}
+
+	/** The next `count` lines (fewer when the log holds fewer yet). */
+	async take(count: number): Promise<string[]> {
+		if (this.lines.length < count) await this.fill();
+		return this.lines.splice(0, count);
+	}
+
+	/** Drops the attempt header of `stepId` when it is the next line (a step that ran no agent has none). */
+	async skipHeader(stepId: string): Promise<void> {
+		if (this.lines.length === 0) await this.fill();
+		if (this.lines[0]?.startsWith(`=== ${stepId} attempt `)) this.lines.shift();
+	}
+
+	/** Whole lines appended since the last read; an unfinished last line waits for the next. */
+	private async fill(): Promise<void> {
+		let handle: fsp.FileHandle;
+		try {
+			handle = await fsp.open(this.file, 'r');
+		} catch {
+			return; // not written yet
+		}
+		try {
+			const {size} = await handle.stat();
+			if (size <= this.offset) return;
+			const buffer = Buffer.alloc(size - this.offset);
+			const {bytesRead} = await handle.read(buffer, 0, buffer.length, this.offset);
+			this.offset += bytesRead;
+			const pieces = (this.partial + this.decoder.write(buffer.subarray(0, bytesRead))).split('\n');
+			this.partial = pieces.pop() ?? '';
+			for (const piece of pieces) this.lines.push(piece);
+		} finally {
+			await handle.close();
+		}
+	}
+}
