@@ -62,7 +62,6 @@ const BATCH_NOT_APPLIED = 'parallel batch not applied';
 export const MAX_AUTO_FIXES = 2;
 
 type StepOutcome = 'done' | 'failed' | 'aborted';
-
 type PhaseOutcome = 'next' | 'stopped' | 'paused' | 'interrupted';
 
 export class Engine {
@@ -508,6 +507,7 @@ export class Engine {
 		return 'done';
 	}
 
+	/** In a batch worktree: commit there (no tick: tasks.md lines would conflict), apply later. */
 	private async commitInWorktree(step: Step, worktree: Repo, base: string): Promise<StepOutcome> {
 		const {plan} = this.opts;
 		const committed = await worktree.commitStep(`orchestrator(${plan.id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${plan.id}/${step.id}`});
