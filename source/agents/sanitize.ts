@@ -1,6 +1,5 @@
 // Agent output made safe to draw inside a pane: colours (SGR) stay, everything that moves the
 // cursor, clears the screen, sets titles, writes the clipboard or talks to the terminal goes.
-
 import {eastAsianWidth} from 'get-east-asian-width';
 
 const TAB = 8;

@@ -55,8 +55,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
 
 	const order = opts.maxParallel === undefined && batches ? batches : executionBatches(plan, {maxParallel: opts.maxParallel, deps});
 	if (opts.json) {
-		// Indented for a person at a terminal; one line for a program (a third of the bytes and time
-		// for a 10,000-task list).
+		// Indented for a person at a terminal; one line for a program (40% fewer bytes, and less time
+		// to build them, for a 10,000-task list).
 		const indent = (out as {isTTY?: boolean}).isTTY ? 2 : undefined;
 		out.write(JSON.stringify(planJson(plan, order, warnings.map((w) => formatIssue(w, cwd))), null, indent) + '\n');
 		return EXIT.ok;
