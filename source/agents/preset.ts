@@ -24,6 +24,8 @@ export interface PromptContext {
 export interface StreamParser {
 	/** One raw stdout line (already split, no newline) → zero or more readable lines for the output pane. */
 	push(line: string): string[];
+	/** The same for many lines at once (what push gives for each, in order); optional, for floods. */
+	pushMany?(lines: string[]): string[];
 	/** Called at exit: the agent's final summary (result text, tokens, cost, isError). */
 	finish(): AgentSummary;
 }

@@ -24,6 +24,11 @@ export interface RunOptions {
 	logPath?: string;
 	/** One raw line (no trailing newline; \r\n handled), not sanitized. */
 	onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+	/**
+	 * The same lines a chunk at a time (instead of onLine): one call per chunk of output, which
+	 * is what keeps a flood of short lines cheap for the reader.
+	 */
+	onLines?: (lines: string[], stream: 'stdout' | 'stderr') => void;
 	/** Abort = stop the whole process group. */
 	signal?: AbortSignal;
 	onSpawn?: (pid: number) => void;
@@ -217,19 +222,30 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		},
 	});
 
-	const lineHandler = (stream: 'stdout' | 'stderr') => {
+	const deliver = (what: () => void) => {
+		try {
+			what();
+		} catch (e) {
+			handlerError ??= `output handler failed: ${oneLine(errorMessage(e))}`;
+		}
+	};
+	/** A stream's lines: to onLine one by one, or collected per chunk for onLines (see flushLines). */
+	const lineSink = (stream: 'stdout' | 'stderr', batch: string[]) => {
 		const onLine = opts.onLine;
 		return (line: string) => {
 			lines++;
-			if (!onLine) return;
-			try {
-				onLine(line, stream);
-			} catch (e) {
-				handlerError ??= `output handler failed: ${oneLine(errorMessage(e))}`;
-			}
+			if (opts.onLines) batch.push(line);
+			else if (onLine) deliver(() => onLine(line, stream));
 		};
 	};
-	const splitters = {stdout: new LineSplitter(lineHandler('stdout')), stderr: new LineSplitter(lineHandler('stderr'))};
+	const batches = {stdout: [] as string[], stderr: [] as string[]};
+	const flushLines = (stream: 'stdout' | 'stderr') => {
+		const onLines = opts.onLines;
+		if (!onLines || batches[stream].length === 0) return;
+		const batch = batches[stream].splice(0);
+		deliver(() => onLines(batch, stream));
+	};
+	const splitters = {stdout: new LineSplitter(lineSink('stdout', batches.stdout)), stderr: new LineSplitter(lineSink('stderr', batches.stderr))};
 	// Chunks that arrive in one turn of the event loop go to the log in one write.
 	let logQueue: Buffer[] = [];
 	let logFlush: NodeJS.Immediate | undefined;
@@ -239,17 +255,18 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		log?.write(logQueue.length === 1 ? logQueue[0] : Buffer.concat(logQueue));
 		logQueue = [];
 	};
-	const onData = (splitter: LineSplitter) => (chunk: Buffer) => {
+	const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
 		bytes += chunk.length;
 		lastOutput = Date.now();
 		if (log) {
 			logQueue.push(chunk);
 			logFlush ??= setImmediate(flushLog);
 		}
-		splitter.push(chunk);
+		splitters[stream].push(chunk);
+		flushLines(stream);
 	};
-	child.stdout?.on('data', onData(splitters.stdout));
-	child.stderr?.on('data', onData(splitters.stderr));
+	child.stdout?.on('data', onData('stdout'));
+	child.stderr?.on('data', onData('stderr'));
 
 	if (opts.timeoutMs && opts.timeoutMs > 0) {
 		const ms = opts.timeoutMs;
@@ -302,6 +319,8 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	opts.signal?.removeEventListener('abort', onAbort);
 	splitters.stdout.end();
 	splitters.stderr.end();
+	flushLines('stdout');
+	flushLines('stderr');
 
 	// Members of the group that closed their output are still ours to end.
 	if (isGroupAlive(pid)) {

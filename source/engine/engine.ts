@@ -399,8 +399,9 @@ export class Engine {
 				// when a kill -9 lands before the memory files catch up with the pid.
 				events.emit('agent_spawned', {step: step.id, pid});
 			},
-			onLine: line => {
-				for (const readable of parser.push(line)) this.output.push(step.id, readable);
+			onLines: lines => {
+				if (parser.pushMany) this.output.pushMany(step.id, parser.pushMany(lines));
+				else for (const line of lines) this.output.pushMany(step.id, parser.push(line));
 			},
 		});
 		stopLive();

@@ -73,6 +73,31 @@ export class OutputBuffer {
 		if (this.timer === undefined) this.schedule(this.flooding ? this.floodFlushMs : this.flushMs);
 	}
 
+	/** push() for many lines of one step: the same queue and flood switch, trimmed in bulk. */
+	pushMany(stepId: string, lines: string[]): void {
+		if (this.disposed || lines.length === 0) return;
+		let queue = this.pending.get(stepId);
+		if (!queue) {
+			queue = {lines: [], dropped: 0};
+			this.pending.set(stepId, queue);
+		}
+		if (lines.length >= this.maxPending) {
+			// Only the last maxPending can survive the trim: the rest is counted, not copied.
+			queue.dropped += queue.lines.length + lines.length - this.maxPending;
+			queue.lines = lines.slice(lines.length - this.maxPending);
+		} else {
+			for (let i = 0; i < lines.length; i++) queue.lines.push(lines[i]!);
+			if (queue.lines.length >= this.maxPending * 2) this.trim(queue);
+		}
+		if (!this.flooding && queue.lines.length + queue.dropped >= this.floodLines * 4 && this.floodFlushMs > this.flushMs) {
+			this.flooding = true;
+			this.onFloodChange?.(true);
+			this.schedule(this.floodFlushMs);
+			return;
+		}
+		if (this.timer === undefined) this.schedule(this.flooding ? this.floodFlushMs : this.flushMs);
+	}
+
 	private schedule(ms: number): void {
 		if (this.timer !== undefined) clearTimeout(this.timer);
 		this.timer = setTimeout(() => {

@@ -237,6 +237,17 @@ describe('gemini parser', () => {
 });
 
 describe('plain text parsers', () => {
+	it('plain-text parsers: pushMany gives what push gives line by line, summary included', () => {
+		for (const [name, file] of [['aider', 'aider.txt'], ['shell', 'aider.txt']] as const) {
+			const lines = fs.readFileSync(path.join(streams, file), 'utf8').split('\n');
+			const one = parseFile(name, file);
+			const parser = preset(name).createParser({cwd: '/repo'});
+			expect(parser.pushMany, name).toBeTypeOf('function');
+			const out = [...parser.pushMany!(lines.slice(0, 7)), ...parser.pushMany!(lines.slice(7))];
+			expect({lines: out, summary: parser.finish()}, name).toEqual(one);
+		}
+	});
+
 	it('aider: lines through, blanks dropped, tokens and cost read, prose summary', () => {
 		const {lines, summary} = parseFile('aider', 'aider.txt');
 		expect(lines).not.toContain('');

@@ -77,6 +77,28 @@ describe('runProcess: exit, streams, log, env, cwd', () => {
 		expect(result.durationMs).toBeGreaterThan(100);
 	});
 
+	it('onLines gets the same lines as onLine, a chunk at a time, in order', async () => {
+		const one = collect();
+		const script = 'for i in $(seq 1 20000); do echo "line $i"; echo "err $i" >&2; done; printf tail';
+		await runProcess({argv: ['bash', '-c', script], cwd: tmp, onLine: one.onLine});
+		const batched: Array<[string, 'stdout' | 'stderr']> = [];
+		let calls = 0;
+		const result = await runProcess({
+			argv: ['bash', '-c', script],
+			cwd: tmp,
+			onLines: (lines, stream) => {
+				calls++;
+				for (const line of lines) batched.push([line, stream]);
+			},
+		});
+		const byStream = (all: Array<[string, string]>, stream: string) => all.filter(([, s]) => s === stream).map(([l]) => l);
+		expect(byStream(batched, 'stdout')).toEqual(byStream(one.lines, 'stdout'));
+		expect(byStream(batched, 'stderr')).toEqual(byStream(one.lines, 'stderr'));
+		expect(byStream(batched, 'stdout').at(-1)).toBe('tail');
+		expect(result.lines).toBe(40_001);
+		expect(calls).toBeLessThan(40_001);
+	});
+
 	it('reports a non-zero exit code with a one-line error and appends to an existing log', async () => {
 		const logPath = path.join(tmp, 'append.log');
 		fs.writeFileSync(logPath, 'earlier run\n');

@@ -119,6 +119,40 @@ describe('OutputBuffer', () => {
 	});
 });
 
+describe('OutputBuffer.pushMany', () => {
+	beforeEach(() => {
+		vi.useFakeTimers();
+	});
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	it('gives the batches push gives, line for line, small batches and ones above the cap alike', () => {
+		const sizes = [1, 3, 120, 7, 9_000, 2, 15_000, 40];
+		const run = (many: boolean) => {
+			const {batches, flush} = recorder();
+			const floods: boolean[] = [];
+			const buffer = new OutputBuffer({flush, flushMs: 50, floodLines: 25, floodFlushMs: 1000, maxPending: 5000, onFloodChange: (f) => floods.push(f)});
+			let n = 0;
+			for (const size of sizes) {
+				const lines = Array.from({length: size}, () => `line ${n++}`);
+				if (many) buffer.pushMany('T001', lines);
+				else for (const line of lines) buffer.push('T001', line);
+				vi.advanceTimersByTime(30);
+			}
+			buffer.dispose();
+			return {batches: batches.map((b) => b.get('T001')), floods};
+		};
+		const one = run(false);
+		const many = run(true);
+		expect(many).toEqual(one);
+		expect(many.floods[0]).toBe(true);
+		const shown = many.batches.flat();
+		expect(shown.at(-1)).toBe(`line ${sizes.reduce((a, b) => a + b) - 1}`);
+		expect(shown.some((line) => line?.startsWith('… '))).toBe(true);
+	});
+});
+
 describe('RingLines', () => {
 	it('keeps the last cap lines in order and counts every line pushed', () => {
 		const ring = new RingLines(3);

@@ -88,6 +88,8 @@ describe('followSession', () => {
 			await fsp.writeFile(paths.log('T002'), 'T002 says hi\n');
 			await waitFor(() => store.getState().session?.running[0] === 'T002');
 			await waitFor(() => store.getState().output.T002?.lines.length === 1);
+			// T001's last bytes are read in the same pass, after T002's tail: wait for them as well.
+			await waitFor(() => store.getState().output.T001.lines.at(-1) === 'last words');
 			expect(store.getState().output.T001.lines.at(-1)).toBe('last words');
 			expect(store.getState().output.T002.lines).toEqual(['T002 says hi']);
 

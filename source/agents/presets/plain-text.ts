@@ -12,14 +12,25 @@ export class PlainTextParser implements StreamParser {
 	) {}
 
 	push(line: string): string[] {
-		const text = line.trimEnd();
-		// trimEnd left nothing: the line was blank (no second trim per line of a flood).
-		if (text === '') return this.dropBlank ? [] : [text];
-		if (this.remember(text)) {
-			this.last.push(text.trim());
-			if (this.last.length > this.keepLast) this.last.shift();
+		return this.pushMany([line]);
+	}
+
+	pushMany(lines: string[]): string[] {
+		const out: string[] = [];
+		for (let i = 0; i < lines.length; i++) {
+			const text = lines[i]!.trimEnd();
+			// trimEnd left nothing: the line was blank.
+			if (text === '') {
+				if (!this.dropBlank) out.push(text);
+				continue;
+			}
+			if (this.remember(text)) {
+				this.last.push(text.trim());
+				if (this.last.length > this.keepLast) this.last.shift();
+			}
+			out.push(text);
 		}
-		return [text];
+		return out;
 	}
 
 	/** Whether a line may be part of the summary; subclasses skip bookkeeping lines. */
