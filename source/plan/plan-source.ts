@@ -15,6 +15,7 @@ export function planSource(path: string, format: PlanSource['format'], text: str
 			if (hash === undefined) {
 				const {createHash} = requireBuiltin('node:crypto') as typeof import('node:crypto');
 				hash = createHash('sha256').update(text).digest('hex');
+				text = ''; // the text is not needed any more
 			}
 			return hash;
 		},
