@@ -29,7 +29,9 @@ export async function startSession(opts: StartOptions): Promise<SessionState> {
 	await repo.removeStaleIndexLock();
 
 	const planRel = relativeInside(repo.root, plan.source.path);
-	const dirty = (await repo.dirtyFiles()).filter(f => f !== planRel);
+	// One status for both questions: is there work of the user's, and is the plan file new or edited?
+	const allDirty = await repo.dirtyFiles();
+	const dirty = allDirty.filter(f => f !== planRel);
 	const checkpoints: Checkpoint[] = [];
 	const now = () => new Date().toISOString();
 	if (dirty.length > 0 && !opts.allowDirty) {
@@ -51,7 +53,7 @@ export async function startSession(opts: StartOptions): Promise<SessionState> {
 	let start: string | null = null;
 	if (dirty.length > 0) {
 		start = (await repo.commitStep(`${message} (includes the uncommitted work found before the session)`, trailers))?.commit ?? null;
-	} else if (planRel && (await repo.isUntrackedOrModified(planRel))) {
+	} else if (planRel && allDirty.includes(planRel)) {
 		start = await repo.addAndCommitPaths([planRel], message, trailers);
 	}
 	start ??= await repo.head();

@@ -181,20 +181,6 @@ export class Repo implements RepoContext {
 		return removeStaleLock(path.join(this.gitDir, 'index.lock'), this.root);
 	}
 
-	/** Whether the file is untracked (not ignored) or differs from HEAD in the index or on disk. */
-	async isUntrackedOrModified(relPath: string): Promise<boolean> {
-		const out = await this.git.out([
-			'--no-optional-locks',
-			'status',
-			'--porcelain=v1',
-			'-z',
-			'--untracked-files=all',
-			'--',
-			literal(this.relative(relPath)),
-		]);
-		return out !== '';
-	}
-
 	/** refs/orchestrator/<id>/* and tags orchestrator/<id>/*, each with the commit it points at. */
 	async listOrchestratorRefs(id: string): Promise<Array<{ref: string; commit: string}>> {
 		const out = await this.git.out([

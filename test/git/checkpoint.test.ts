@@ -120,10 +120,10 @@ describe('start checkpoint', () => {
 		expect(treeOf(dir, empty)).toEqual({});
 		expect(git(dir, 'rev-list', '--parents', '-n1', empty).trim()).toBe(empty); // no parent
 
-		expect(await repo.isUntrackedOrModified('plan.yaml')).toBe(true);
+		expect(await repo.dirtyFiles()).toContain('plan.yaml');
 		const start = await repo.addAndCommitPaths(['plan.yaml'], 'orchestrator(x): start', {});
 		expect(Object.keys(treeOf(dir, start!))).toEqual(['plan.yaml']);
-		expect(await repo.isUntrackedOrModified('plan.yaml')).toBe(false);
+		expect(await repo.dirtyFiles()).not.toContain('plan.yaml');
 		// The user's staged file is still staged, not committed.
 		expect(git(dir, 'status', '--porcelain')).toBe('A  other.txt\n');
 		// Nothing new in the plan: no commit.
