@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {UsageError} from '../util/errors.js';
-import {literal, type RepoContext} from './context.js';
+import type {RepoContext} from './context.js';
 import {GitExitError, GitRunner} from './runner.js';
 import {parsePorcelainPaths, type GitFileChange} from './parse.js';
 import * as checkpoint from './checkpoint.js';
