@@ -55,32 +55,17 @@ export class OutputBuffer {
 	/** Queue one raw line (sanitized at the flush); the first line of a window schedules the flush. */
 	push(stepId: string, line: string): void {
 		if (this.disposed) return;
-		let queue = this.pending.get(stepId);
-		if (!queue) {
-			queue = {lines: [], dropped: 0};
-			this.pending.set(stepId, queue);
-		}
+		const queue = this.queueOf(stepId);
 		queue.lines.push(line);
 		// Trim in bulk once the queue is twice the cap: amortised O(1) per line, memory bounded.
 		if (queue.lines.length >= this.maxPending * 2) this.trim(queue);
-		// A flood shows itself before the first window ends: switch now, not one frame later.
-		if (!this.flooding && queue.lines.length + queue.dropped >= this.floodLines * 4 && this.floodFlushMs > this.flushMs) {
-			this.flooding = true;
-			this.onFloodChange?.(true);
-			this.schedule(this.floodFlushMs);
-			return;
-		}
-		if (this.timer === undefined) this.schedule(this.flooding ? this.floodFlushMs : this.flushMs);
+		this.queued(queue);
 	}
 
 	/** push() for many lines of one step: the same queue and flood switch, trimmed in bulk. */
 	pushMany(stepId: string, lines: string[]): void {
 		if (this.disposed || lines.length === 0) return;
-		let queue = this.pending.get(stepId);
-		if (!queue) {
-			queue = {lines: [], dropped: 0};
-			this.pending.set(stepId, queue);
-		}
+		const queue = this.queueOf(stepId);
 		if (lines.length >= this.maxPending) {
 			// Only the last maxPending can survive the trim: the rest is counted, not copied.
 			queue.dropped += queue.lines.length + lines.length - this.maxPending;
@@ -89,6 +74,21 @@ export class OutputBuffer {
 			for (let i = 0; i < lines.length; i++) queue.lines.push(lines[i]!);
 			if (queue.lines.length >= this.maxPending * 2) this.trim(queue);
 		}
+		this.queued(queue);
+	}
+
+	private queueOf(stepId: string): Pending {
+		let queue = this.pending.get(stepId);
+		if (!queue) {
+			queue = {lines: [], dropped: 0};
+			this.pending.set(stepId, queue);
+		}
+		return queue;
+	}
+
+	/** After lines were queued: switch to flood mode early, or make sure a flush is scheduled. */
+	private queued(queue: Pending): void {
+		// A flood shows itself before the first window ends: switch now, not one frame later.
 		if (!this.flooding && queue.lines.length + queue.dropped >= this.floodLines * 4 && this.floodFlushMs > this.flushMs) {
 			this.flooding = true;
 			this.onFloodChange?.(true);
