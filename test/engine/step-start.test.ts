@@ -5,30 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {Engine} from '../../source/engine/engine.js';
-import {EventLog} from '../../source/engine/event-log.js';
-import {startSession} from '../../source/engine/start-session.js';
-import {Repo} from '../../source/git/repo.js';
-import {loadPlan} from '../../source/plan/load-plan.js';
-import {ensureMemoryDirs} from '../../source/store/memory.js';
-import {createOrchestratorStore} from '../../source/store/store.js';
-import {MEMORY_DIR, memoryPaths} from '../../source/util/paths.js';
-import {cleanupTempDirs, git, makeRepo, tempDir, writeFiles} from '../helpers/repo.js';
+import {cleanupTempDirs, tempDir} from '../helpers/repo.js';
+import {inProcessSession} from './in-process.js';
 
 afterAll(() => cleanupTempDirs());
 
 async function engineFor(planText: string) {
-	const repo = makeRepo();
-	writeFiles(repo, {'plan.yaml': planText});
-	git(repo, 'add', 'plan.yaml');
-	git(repo, 'commit', '-q', '-m', 'plan');
-	const gitRepo = await Repo.open(repo);
-	const paths = memoryPaths(gitRepo.root);
-	await gitRepo.ensureExcluded(MEMORY_DIR);
-	await ensureMemoryDirs(paths);
-	const {plan} = await loadPlan(path.join(repo, 'plan.yaml'), {cwd: repo});
-	const store = createOrchestratorStore({plan});
-	store.getState().setSession(await startSession({repo: gitRepo, plan, paths, allowDirty: false, fresh: false}));
-	const engine = new Engine({repo: gitRepo, plan, store, events: new EventLog(paths), paths, interactive: false, yes: true, onFailure: 'stop', maxParallel: 1});
+	const {gitRepo, plan, store, events, paths} = await inProcessSession(planText);
+	const engine = new Engine({repo: gitRepo, plan, store, events, paths, interactive: false, yes: true, onFailure: 'stop', maxParallel: 1});
 	return {store, engine};
 }
 

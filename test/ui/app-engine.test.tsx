@@ -6,15 +6,9 @@ import path from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
 import {act} from 'react';
 import {Engine} from '../../source/engine/engine.js';
-import {EventLog} from '../../source/engine/event-log.js';
-import {startSession} from '../../source/engine/start-session.js';
 import {startViewService} from '../../source/engine/view-service.js';
-import {Repo} from '../../source/git/repo.js';
-import {loadPlan} from '../../source/plan/load-plan.js';
-import {ensureMemoryDirs} from '../../source/store/memory.js';
-import {createOrchestratorStore} from '../../source/store/store.js';
-import {MEMORY_DIR, memoryPaths} from '../../source/util/paths.js';
-import {cleanupTempDirs, git, makeRepo, tempDir, writeFiles} from '../helpers/repo.js';
+import {cleanupTempDirs, git, tempDir} from '../helpers/repo.js';
+import {inProcessSession} from '../engine/in-process.js';
 import {renderApp, tick} from './helpers.js';
 
 // The engine updates the store on its own schedule (real processes), like in the product;
@@ -38,9 +32,7 @@ async function until(screen: {frame(): string}, predicate: (frame: string) => bo
 describe('App driven by a real engine', () => {
 	test('approve, retry a failed step, skip with y/n, roll back with y/n, quit', async () => {
 		const mark = path.join(tempDir(), 'attempted');
-		const repo = makeRepo();
-		writeFiles(repo, {
-			'plan.yaml': `id: live
+		const {repo, gitRepo, paths, plan, store, events} = await inProcessSession(`id: live
 title: Live engine
 phases:
   - id: one
@@ -54,18 +46,7 @@ phases:
       - {id: S2, title: Flaky step, run: "if [ ! -f ${mark} ]; then touch ${mark}; echo first try fails; exit 3; fi; echo b > b.txt", files: [b.txt]}
       - {id: S3, title: Broken step, run: "echo cannot do it; exit 4"}
     gate: {checks: ["test -f b.txt"]}
-`,
-		});
-		git(repo, 'add', 'plan.yaml');
-		git(repo, 'commit', '-q', '-m', 'plan');
-		const gitRepo = await Repo.open(repo);
-		const paths = memoryPaths(gitRepo.root);
-		await gitRepo.ensureExcluded(MEMORY_DIR);
-		await ensureMemoryDirs(paths);
-		const {plan} = await loadPlan(path.join(repo, 'plan.yaml'), {cwd: repo});
-		const store = createOrchestratorStore({plan});
-		const events = new EventLog(paths);
-		store.getState().setSession(await startSession({repo: gitRepo, plan, paths, allowDirty: false, fresh: false}));
+`);
 		const stopViews = startViewService(store, gitRepo, paths);
 		const engine = new Engine({repo: gitRepo, plan, store, events, paths, interactive: true, yes: false, onFailure: 'stop', maxParallel: 1, liveDiffMs: 200});
 		const screen = await renderApp(store, {columns: 120, rows: 40});
