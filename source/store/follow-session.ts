@@ -2,9 +2,9 @@
 // memory files (fs.watch misses atomic renames on some systems) and the running steps' logs,
 // and feeds the store the same way the engine would. It never writes anything.
 import fsp from 'node:fs/promises';
-import {StringDecoder} from 'node:string_decoder';
 import {sanitizeLine} from '../agents/sanitize.js';
 import {displayLog, type MemoryPaths} from '../util/paths.js';
+import {AppendedLines} from './appended-lines.js';
 import {readSession} from './memory.js';
 import {OUTPUT_LINES_PER_STEP, type OrchestratorStore} from './store.js';
 
@@ -84,15 +84,6 @@ export async function loadLogTail(paths: MemoryPaths, stepId: string, maxLines: 
 	}
 }
 
-interface LogFollower {
-	offset: number;
-	decoder: StringDecoder;
-	/** Text of the unfinished last line. */
-	partial: string;
-	/** The first read has not happened yet. */
-	fresh: boolean;
-}
-
 export interface FollowHandle {
 	stop(): void;
 	/** Resolves after the first successful read of the session; rejects when there is none. */
@@ -104,7 +95,7 @@ const FIRST_READ_ATTEMPTS = 10;
 
 export function followSession(store: OrchestratorStore, paths: MemoryPaths, opts: {intervalMs?: number} = {}): FollowHandle {
 	const intervalMs = opts.intervalMs ?? 200;
-	const followers = new Map<string, LogFollower>();
+	const followers = new Map<string, AppendedLines>();
 	const wanted = new Set<string>();
 	let stopped = false;
 	let timer: NodeJS.Timeout | null = null;
@@ -137,41 +128,14 @@ export function followSession(store: OrchestratorStore, paths: MemoryPaths, opts
 	}
 
 	/** Reads what was appended to a step's log since the last tick. */
-	async function readAppended(stepId: string, follower: LogFollower, final: boolean): Promise<string[] | 'reload'> {
-		let handle: fsp.FileHandle;
-		try {
-			handle = await fsp.open(displayLog(paths, stepId), 'r');
-		} catch {
-			return []; // not created yet
-		}
-		try {
-			const {size} = await handle.stat();
-			if (size < follower.offset) return 'reload'; // truncated or replaced (a retry)
-			if (size - follower.offset > MAX_CATCH_UP_BYTES) return 'reload';
-			const lines: string[] = [];
-			if (size > follower.offset) {
-				const buffer = Buffer.alloc(size - follower.offset);
-				const {bytesRead} = await handle.read(buffer, 0, buffer.length, follower.offset);
-				follower.offset += bytesRead;
-				const text = follower.partial + follower.decoder.write(buffer.subarray(0, bytesRead));
-				const pieces = text.split('\n');
-				follower.partial = pieces.pop() ?? '';
-				lines.push(...pieces);
-			}
-			if (final) {
-				const rest = follower.partial + follower.decoder.end();
-				follower.partial = '';
-				if (rest.length > 0) lines.push(rest);
-			}
-			return lines.map(cleanLine);
-		} finally {
-			await handle.close();
-		}
+	async function readAppended(stepId: string, follower: AppendedLines, final: boolean): Promise<string[] | 'reload'> {
+		const lines = await follower.read(displayLog(paths, stepId), {final, maxBytes: MAX_CATCH_UP_BYTES});
+		return lines === 'reload' ? lines : lines.map(cleanLine);
 	}
 
 	/** Starts following from the log's tail (the store gets the last lines at once). */
-	async function startFollower(stepId: string): Promise<LogFollower> {
-		const follower: LogFollower = {offset: 0, decoder: new StringDecoder('utf8'), partial: '', fresh: false};
+	async function startFollower(stepId: string): Promise<AppendedLines> {
+		const follower = new AppendedLines();
 		try {
 			const tail = await loadLogTail(paths, stepId, OUTPUT_LINES_PER_STEP);
 			// The unterminated last line is read again from `offset` once it is complete.

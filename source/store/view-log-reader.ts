@@ -3,14 +3,11 @@
 // engine appends the batch's lines to the view log before it records the event, so the next
 // `count` lines of the log are that batch. Each attempt starts with one "=== <step> attempt …"
 // header line, written before its step_started event is recorded.
-import fsp from 'node:fs/promises';
-import {StringDecoder} from 'node:string_decoder';
+import {AppendedLines} from './appended-lines.js';
 
 export class ViewLogReader {
-	private offset = 0;
-	private partial = '';
+	private readonly appended = new AppendedLines();
 	private readonly lines: string[] = [];
-	private readonly decoder = new StringDecoder('utf8');
 
 	constructor(private readonly file: string) {}
 
@@ -28,23 +25,8 @@ export class ViewLogReader {
 
 	/** Whole lines appended since the last read; an unfinished last line waits for the next. */
 	private async fill(): Promise<void> {
-		let handle: fsp.FileHandle;
-		try {
-			handle = await fsp.open(this.file, 'r');
-		} catch {
-			return; // not written yet
-		}
-		try {
-			const {size} = await handle.stat();
-			if (size <= this.offset) return;
-			const buffer = Buffer.alloc(size - this.offset);
-			const {bytesRead} = await handle.read(buffer, 0, buffer.length, this.offset);
-			this.offset += bytesRead;
-			const pieces = (this.partial + this.decoder.write(buffer.subarray(0, bytesRead))).split('\n');
-			this.partial = pieces.pop() ?? '';
-			for (const piece of pieces) this.lines.push(piece);
-		} finally {
-			await handle.close();
-		}
+		const lines = await this.appended.read(this.file);
+		if (lines === 'reload') return; // the engine only appends to a view log
+		for (const line of lines) this.lines.push(line);
 	}
 }
