@@ -8,7 +8,8 @@ const TAIL_LINES = 30;
 
 export interface CheckContext {
 	cwd: string;
-	logPath?: string;
+	/** The check's output goes here (see runProcess). */
+	logPath: string;
 	signal?: AbortSignal;
 	/** fail-then-pass: did this check pass before the phase's steps ran? */
 	passedBefore?: boolean;
