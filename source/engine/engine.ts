@@ -77,6 +77,8 @@ export class Engine {
 	private readonly details: StepDetails;
 	/** Commits made inside batch worktrees, by step id, until they are applied. */
 	private readonly batchCommits = new Map<string, string>();
+	/** A checkpoint commit was made by this run: git's housekeeping is due when it ends. */
+	private committed = false;
 	private unsubscribeQuit: (() => void) | null = null;
 
 	constructor(private readonly opts: EngineOptions) {
@@ -160,6 +162,8 @@ export class Engine {
 
 	private async finish(outcome: PhaseOutcome | 'done'): Promise<ExitCode> {
 		await this.details.settle();
+		// Not after an interrupt: whoever pressed Ctrl-C wants out now.
+		if (this.committed && outcome !== 'interrupted') await this.opts.repo.autoMaintenance();
 		const now = new Date().toISOString();
 		const {events} = this.opts;
 		switch (outcome) {
@@ -461,6 +465,7 @@ export class Engine {
 			else warnings.push(`${step.id} names ${missing.join(', ')}, which did not change: not ticked in tasks.md`);
 		}
 		const committed = await repo.commitStep(`orchestrator(${id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${id}/${step.id}`});
+		if (committed) this.committed = true;
 		const commit = committed?.commit ?? base;
 		// The paths come with the commit; their +/− counts and A/M/D need one more git call,
 		// which runs in the background (see fillStepDetails) so the next step need not wait.
@@ -513,8 +518,10 @@ export class Engine {
 		const {plan} = this.opts;
 		const committed = await worktree.commitStep(`orchestrator(${plan.id}): ${step.id} ${step.title}`, {'Orchestrator-Step': `${plan.id}/${step.id}`});
 		const files = committed ? await worktree.changedFiles(base, committed.commit) : [];
-		if (committed) this.batchCommits.set(step.id, committed.commit);
-		else this.batchCommits.delete(step.id);
+		if (committed) {
+			this.committed = true;
+			this.batchCommits.set(step.id, committed.commit);
+		} else this.batchCommits.delete(step.id);
 		this.store.patchStep(step.id, {files, pid: undefined, finishedAt: new Date().toISOString()});
 		return 'done';
 	}

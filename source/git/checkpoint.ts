@@ -93,6 +93,8 @@ export async function commitFiles(ctx: RepoContext, commit: string): Promise<str
  * `git commit` for a checkpoint. --no-verify: pre-commit/commit-msg hooks (lint-staged & co.) would
  * run, and could refuse, at every step; checking the work is the gates' job. core.abbrev at the
  * full hash length makes the summary line name the new commit, so no rev-parse is needed.
+ * maintenance.auto=false: git's housekeeping check after each commit (a `git maintenance run
+ * --auto` process) runs once when the run ends instead (Repo.autoMaintenance).
  */
 async function commit(ctx: RepoContext, args: string[], message: string) {
 	const [identity, emptyTree] = await Promise.all([ctx.identityArgs(), ctx.emptyTree()]);
@@ -102,6 +104,8 @@ async function commit(ctx: RepoContext, args: string[], message: string) {
 			...identity,
 			'-c',
 			`core.abbrev=${emptyTree.length}`,
+			'-c',
+			'maintenance.auto=false',
 			'commit',
 			'--no-verify',
 			'--cleanup=whitespace',

@@ -198,6 +198,22 @@ export class Repo implements RepoContext {
 		return refs;
 	}
 
+	/**
+	 * git's own housekeeping (`gc --auto`), once. Checkpoint commits skip the check git makes after
+	 * every commit, one more process per step; like `git am` and `git rebase`, which also make many
+	 * commits and check once at the end, the engine calls this when a run ends. A user's
+	 * maintenance.auto=false is respected; a failure here never fails the session.
+	 */
+	async autoMaintenance(): Promise<void> {
+		try {
+			const auto = await this.git.run(['config', '--type=bool', '--get', 'maintenance.auto'], {okCodes: [1]});
+			if (auto.stdout.trim() === 'false') return;
+			await this.git.run(['maintenance', 'run', '--auto', '--quiet']);
+		} catch {
+			// Housekeeping only: the next commit of the user's own runs it again.
+		}
+	}
+
 	// RepoContext -----------------------------------------------------------------------------
 
 	/**
