@@ -131,6 +131,9 @@ export class Engine {
 			if (step.status === 'failed' && step.error?.startsWith(BATCH_NOT_APPLIED)) this.sequential.add(step.id);
 		}
 		this.store.patchSession({status: 'running'});
+		// The first checkpoint commit needs git's identity (two `git var` calls): asked now, they run
+		// while the first agent works instead of after it. A failure surfaces at that commit.
+		this.opts.repo.identityArgs().catch(() => undefined);
 		try {
 			for (const phase of this.opts.plan.phases) {
 				const state = this.session.phases.find(p => p.id === phase.id);
@@ -379,9 +382,13 @@ export class Engine {
 		// current-phase.json follows on the writer's timer.
 		events.emit('step_started', {step: step.id, title: step.title, agent: resolved.name, preset: resolved.preset.name, attempt: (previous?.attempts ?? 0) + 1});
 
-		// An agent's prompt carries the previous handoff: let the background details finish.
-		if (resolved.preset.name !== 'shell') await this.details.settle();
-		const prompt = buildPrompt({step: runnable, plan, handoff: this.details.previousHandoff(step.id), slashPrompt});
+		// An agent's prompt carries the previous handoff: let the background details finish. A shell
+		// step's command is its whole input: no prompt, so no handoff to wait for or read.
+		let prompt = '';
+		if (resolved.preset.name !== 'shell') {
+			await this.details.settle();
+			prompt = buildPrompt({step: runnable, plan, handoff: this.details.previousHandoff(step.id), slashPrompt});
+		}
 		const argv = agentArgv(resolved, runnable, prompt, cwd);
 		const parser = resolved.preset.createParser({cwd});
 		const header = `=== ${step.id} attempt ${(previous?.attempts ?? 0) + 1} · ${startedAt.toISOString()} · ${argv[0]} ===\n`;

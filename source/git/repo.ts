@@ -22,6 +22,12 @@ export const REF_PREFIX = 'refs/orchestrator/';
 /** Our own tags; only these are ever moved (re-tag after a retry). */
 export const TAG_PREFIX = 'orchestrator/';
 
+/** The empty tree of each object format: known, so no `git hash-object` is needed for it. */
+const EMPTY_TREES: Record<string, string> = {
+	sha1: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+	sha256: '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
+};
+
 const FALLBACK_NAME = 'orchestrator';
 const FALLBACK_EMAIL = 'orchestrator@localhost';
 
@@ -46,7 +52,7 @@ export class Repo implements RepoContext {
 		if (!stat?.isDirectory()) throw notRepo();
 		let out: string;
 		try {
-			out = await new GitRunner(dir).out(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir']);
+			out = await new GitRunner(dir).out(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--show-object-format']);
 		} catch (error) {
 			if (!(error instanceof GitExitError)) throw error;
 			if (/not a git repository/i.test(error.message)) throw notRepo();
@@ -55,9 +61,13 @@ export class Repo implements RepoContext {
 			}
 			throw new UsageError(`${cwd}: ${error.message.split('\n')[0]}`);
 		}
-		const [root, gitDir, commonDir] = out.split('\n');
+		const [root, gitDir, commonDir, objectFormat] = out.split('\n');
 		if (!root || !gitDir || !commonDir) throw notRepo();
-		return new Repo(root, gitDir, path.resolve(dir, commonDir), new GitRunner(root));
+		const repo = new Repo(root, gitDir, path.resolve(dir, commonDir), new GitRunner(root));
+		// A git older than 2.28 echoes the unknown option instead: emptyTree() then asks git.
+		const emptyTree = EMPTY_TREES[objectFormat?.trim() ?? ''];
+		if (emptyTree) repo.emptyTreeId = Promise.resolve(emptyTree);
+		return repo;
 	}
 
 	/** The commit HEAD points at; null on an unborn branch. */

@@ -51,6 +51,17 @@ describe('Repo.open', () => {
 		git(dir, 'checkout', '-q', '--detach');
 		expect(await repo.branch()).toBeNull();
 	});
+
+	it('knows the empty tree of SHA-1 and SHA-256 repositories from the open call alone', async () => {
+		const sha1 = makeRepo({'a.txt': 'a\n'});
+		const sha256 = tempDir();
+		git(sha256, 'init', '-q', '--object-format=sha256');
+		for (const dir of [sha1, sha256]) {
+			const repo = await Repo.open(dir);
+			expect(await repo.emptyTree()).toBe(git(dir, 'hash-object', '-t', 'tree', '/dev/null').trim());
+		}
+		expect((await (await Repo.open(sha256)).emptyTree()).length).toBe(64);
+	});
 });
 
 describe('ensureExcluded', () => {
