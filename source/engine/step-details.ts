@@ -1,8 +1,9 @@
 // What follows a step's checkpoint: the files it changed with A/M/D and +/− counts, changes.json,
-// and its handoff for the next agent. Filled in the background and in batches, one git call for
-// every step finished in the last DETAILS_DELAY_MS (a run of quick shell steps would otherwise
-// start one more git per step); settle() fills them at once before anything reads them: a prompt
-// with the handoff, a gate report, a rollback, the end.
+// and its handoff for the next agent. Filled in the background and in batches: one git call once
+// no step has finished for DETAILS_DELAY_MS, or at the latest DETAILS_MAX_DELAY_MS after the first
+// of the batch (a run of quick shell steps would otherwise start one more git per step or few);
+// settle() fills them at once before anything reads them: a prompt with the handoff, a gate
+// report, a rollback, the end.
 import fs from 'node:fs';
 import type {CommitChanges} from '../git/diff.js';
 import type {Repo} from '../git/repo.js';
@@ -29,12 +30,16 @@ export interface PendingDetails {
 
 /** How long finished steps wait for others before their details are filled in one git call. */
 export const DETAILS_DELAY_MS = 250;
+/** While steps keep finishing, the wait goes on, up to this long after the first of the batch. */
+export const DETAILS_MAX_DELAY_MS = 1000;
 
 export class StepDetails {
 	/** The chain of fills: steps' details land in order. */
 	private chain: Promise<void> = Promise.resolve();
 	private queued: PendingDetails[] = [];
 	private timer: NodeJS.Timeout | undefined;
+	/** When the first step of the queued batch arrived. */
+	private batchStart = 0;
 
 	constructor(private readonly opts: {repo: Repo; store: OrchestratorStore; events: EventLog; paths: MemoryPaths}) {}
 
@@ -46,8 +51,11 @@ export class StepDetails {
 
 	queue(item: PendingDetails): void {
 		this.queued.push(item);
-		if (this.timer) return;
-		this.timer = setTimeout(() => void this.flush(), DETAILS_DELAY_MS);
+		const now = Date.now();
+		if (this.timer) clearTimeout(this.timer);
+		else this.batchStart = now;
+		const wait = Math.min(DETAILS_DELAY_MS, this.batchStart + DETAILS_MAX_DELAY_MS - now);
+		this.timer = setTimeout(() => void this.flush(), Math.max(0, wait));
 		this.timer.unref();
 	}
 
