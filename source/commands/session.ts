@@ -53,6 +53,9 @@ export async function sessionCommand(opts: SessionCommandOptions): Promise<numbe
 		const interactive = !opts.headless && Boolean(opts.out.isTTY) && Boolean(process.stdin.isTTY);
 		if (!interactive) cleanups.push(attachPrinter(events, {json: opts.json, showOutput: true, write: text => opts.out.write(text)}));
 
+		// A new session's first question to git (is there uncommitted work?) runs while the plan loads.
+		const dirtyFiles = opts.resume ? undefined : repo.dirtyFiles();
+		dirtyFiles?.catch(() => undefined);
 		const recorded = opts.resume ? await readSession(paths) : null;
 		const planPath = recorded ? recorded.planPath : path.resolve(opts.cwd, opts.plan ?? (await findDefaultPlan(repo.root)));
 		const {plan} = await loadPlan(planPath, {cwd: repo.root}).catch(error => {
@@ -68,7 +71,7 @@ export async function sessionCommand(opts: SessionCommandOptions): Promise<numbe
 		const store = createOrchestratorStore({plan});
 		let session = recorded
 			? await reconcileSession({repo, plan, session: recorded, events, adopt: opts.adopt})
-			: await startSession({repo, plan, paths, allowDirty: opts.allowDirty, fresh: opts.fresh});
+			: await startSession({repo, plan, paths, allowDirty: opts.allowDirty, fresh: opts.fresh, dirtyFiles});
 		session = {...session, order: executionBatches(plan).flat()};
 		store.getState().setSession(session);
 		await writeMemoryFiles(paths, session);

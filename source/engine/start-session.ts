@@ -19,6 +19,11 @@ export interface StartOptions {
 	allowDirty: boolean;
 	/** Start over even if an unfinished session is recorded. */
 	fresh: boolean;
+	/**
+	 * repo.dirtyFiles() started by the caller before it loaded the plan, so that git works on
+	 * the status while the plan is parsed; asked here when not given.
+	 */
+	dirtyFiles?: Promise<string[]>;
 }
 
 export async function startSession(opts: StartOptions): Promise<SessionState> {
@@ -30,7 +35,7 @@ export async function startSession(opts: StartOptions): Promise<SessionState> {
 
 	const planRel = relativeInside(repo.root, plan.source.path);
 	// One status for both questions: is there work of the user's, and is the plan file new or edited?
-	const allDirty = await repo.dirtyFiles();
+	const allDirty = await (opts.dirtyFiles ?? repo.dirtyFiles());
 	const dirty = allDirty.filter(f => f !== planRel);
 	const checkpoints: Checkpoint[] = [];
 	const now = () => new Date().toISOString();
