@@ -1,6 +1,7 @@
 // The engine: phases → steps → gate, driven by the store. It runs agents, makes git
-// checkpoints, opens gates and waits for decisions, which arrive as store actions from the
-// UI (a keypress) or from the headless policy (--yes, --on-failure). No React here.
+// checkpoints, and hands failed steps and finished phases to the gates (gates.ts), which wait
+// for decisions: store actions from the UI (a keypress) or from the headless policy (--yes,
+// --on-failure). No React here.
 import fs from 'node:fs';
 import {agentArgv, checkAgents, resolveAgent} from '../agents/resolve-agent.js';
 import {buildPrompt} from '../agents/build-prompt.js';
@@ -13,30 +14,17 @@ import {executionBatches} from '../plan/schedule.js';
 import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
 import {MemoryWriter} from '../store/memory.js';
 import type {OrchestratorStore} from '../store/store.js';
-import {etaMs, lastCheckpoint} from '../store/session.js';
-import type {
-	Checkpoint,
-	CheckResult,
-	Decision,
-	FileChange,
-	GateState,
-	Phase,
-	PhaseReport,
-	Plan,
-	SessionState,
-	Step,
-	StepState,
-} from '../types.js';
+import {lastCheckpoint} from '../store/session.js';
+import type {Checkpoint, FileChange, Phase, Plan, SessionState, Step, StepState} from '../types.js';
 import {EXIT, OrchestratorError, errorMessage, type ExitCode} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
 import type {EventLog} from './event-log.js';
 import {scopeWarnings} from './file-scope.js';
-import {lastNumber, runCheck} from './gate-checks.js';
+import {PhaseGates, type FailurePolicy, type PhaseOutcome, type StepOutcome} from './gates.js';
 import {OutputBuffer} from './output-buffer.js';
-import {keepAndRestore, rollbackTo} from './rollback.js';
 import {StepDetails} from './step-details.js';
 
-export type FailurePolicy = 'stop' | 'rollback' | 'fix';
+export type {FailurePolicy} from './gates.js';
 
 export interface EngineOptions {
 	repo: Repo;
@@ -58,23 +46,18 @@ export interface EngineOptions {
 /** The error of the steps of a parallel batch that overlapped or conflicted. */
 const BATCH_NOT_APPLIED = 'parallel batch not applied';
 
-/** How many fix-forward attempts headless `--on-failure fix` makes at one gate. */
-export const MAX_AUTO_FIXES = 2;
-
-type StepOutcome = 'done' | 'failed' | 'aborted';
-type PhaseOutcome = 'next' | 'stopped' | 'paused' | 'interrupted';
-
 export class Engine {
 	private readonly memory: MemoryWriter;
 	private readonly output: OutputBuffer;
 	private readonly abort = new AbortController();
 	private readonly steps = new Map<string, Step>();
-	private decisionSeq = 0;
 	/** Steps whose parallel batch overlapped: they run one at a time from now on. */
 	private readonly sequential = new Set<string>();
 	private readonly batches = new Map<string, string[][]>();
 	/** Files with counts, changes.json and handoffs of finished steps, filled in the background. */
 	private readonly details: StepDetails;
+	/** Failure and phase gates, and the decisions taken at them. */
+	private readonly gates: PhaseGates;
 	/** Commits made inside batch worktrees, by step id, until they are applied. */
 	private readonly batchCommits = new Map<string, string>();
 	/** A checkpoint commit was made by this run: git's housekeeping is due when it ends. */
@@ -103,7 +86,28 @@ export class Engine {
 			},
 		});
 		for (const phase of opts.plan.phases) for (const step of phase.steps) this.steps.set(step.id, step);
-		this.decisionSeq = opts.store.getState().decision?.seq ?? 0;
+		const {repo, plan, store, events, paths, interactive, yes, onFailure} = opts;
+		this.gates = new PhaseGates({
+			repo,
+			plan,
+			store,
+			events,
+			paths,
+			interactive,
+			yes,
+			onFailure,
+			memory: this.memory,
+			details: this.details,
+			signal: this.abort.signal,
+			session: () => this.session,
+			head: () => this.head(),
+			checkPauseAndQuit: () => this.checkPauseAndQuit(),
+			planStep: id => this.steps.get(id),
+			runFixStep: (step, fixFor) => {
+				this.steps.set(step.id, step);
+				return this.runStep(step, {fixFor});
+			},
+		});
 	}
 
 	private get session(): SessionState {
@@ -209,12 +213,12 @@ export class Engine {
 		if (state.status === 'pending' || !state.startCommit) {
 			this.store.patchPhase(phase.id, {status: 'running', startCommit: this.head()});
 			events.emit('phase_started', {phase: phase.id, title: phase.title});
-			await this.recordPreChecks(phase);
+			await this.gates.recordPreChecks(phase);
 		}
 		for (;;) {
 			const outcome = await this.runPendingSteps(phase);
 			if (outcome !== 'next') return outcome;
-			const gate = await this.phaseGate(phase);
+			const gate = await this.gates.phaseGate(phase);
 			if (gate === 'rerun') continue;
 			return gate;
 		}
@@ -251,7 +255,7 @@ export class Engine {
 			const outcome = await this.runStep(step);
 			if (outcome === 'aborted') return 'interrupted';
 			if (outcome === 'failed') {
-				const next = await this.failureGate(phase, step);
+				const next = await this.gates.failureGate(phase, step);
 				if (next !== 'continue') return next;
 			}
 		}
@@ -509,7 +513,7 @@ export class Engine {
 		this.store.setLiveFiles(step.id, null);
 		events.emit('step_finished', {step: step.id, ok: !strictFailure, commit: kept ? commit : null, files: files.length, noChanges: !committed, warnings, agentMs: this.session.steps[step.id]?.agentMs});
 		if (checkpoint) events.emit('checkpoint', {name: checkpoint.name, commit, step: step.id});
-		await this.recordMeasurements(step.id);
+		await this.gates.recordMeasurements(step.id);
 		this.details.queue({stepId: step.id, base: kept ? base : null, commit, agent, record: !strictFailure, upcoming: pending});
 		if (strictFailure) {
 			await this.details.settle();
@@ -598,7 +602,7 @@ export class Engine {
 			}
 			const failed = steps.filter((s, i) => outcomes[i] === 'failed' || rejected.has(s.id));
 			for (const step of failed) {
-				const next = await this.failureGate(phase, step);
+				const next = await this.gates.failureGate(phase, step);
 				if (next !== 'continue') return next;
 			}
 			return 'continue';
@@ -622,7 +626,7 @@ export class Engine {
 		this.store.patchSession({running: this.running().filter(id => !steps.some(s => s.id === id))});
 		this.opts.events.emit('batch_conflict', {steps: steps.map(s => s.id), why, kept: steps.map(s => `refs/orchestrator/${plan.id}/batch/${s.id}`)});
 		const message = `parallel batch ${steps.map(s => s.id).join(', ')} stopped: ${why}. Their commits are kept under refs/orchestrator/${plan.id}/batch/*; retry runs them one by one.`;
-		return this.failureGate(phase, steps[0], message, steps);
+		return this.gates.failureGate(phase, steps[0], message, steps);
 	}
 
 	private pendingSteps(): Step[] {
@@ -656,316 +660,6 @@ export class Engine {
 			stopped = true;
 			clearInterval(timer);
 		};
-	}
-
-	// ---------------------------------------------------------------------------------------
-	// Gates
-
-	/** A failed step: retry, fix forward, roll back, skip, or stop. */
-	/**
-	 * A failed step (or a parallel batch that could not be combined: `group`): retry, fix
-	 * forward, roll back, skip, or stop.
-	 */
-	private async failureGate(phase: Phase, step: Step, why?: string, group: Step[] = [step]): Promise<'continue' | PhaseOutcome> {
-		await this.details.settle();
-		let fixAttempts = 0;
-		let message = why ?? `${step.id} failed: ${this.session.steps[step.id]?.error ?? 'unknown error'}`;
-		for (;;) {
-			const options: Decision[] = group.length > 1 ? ['retry', 'skip', 'quit'] : ['retry', 'fix', 'rollback', 'skip', 'quit'];
-			const target = this.checkpointAt(this.head());
-			const gate: GateState = {kind: 'failure', phaseId: phase.id, stepId: step.id, status: 'waiting', message, options, fixAttempts, openedAt: new Date().toISOString(), rollbackTo: target && {name: target.name, commit: target.commit}};
-			this.store.patchSession({gate, status: 'failed'});
-			this.opts.events.emit('gate_opened', {kind: 'failure', phase: phase.id, step: step.id, message});
-			await this.memory.flush();
-			const decision = await this.decide(gate, false);
-			this.opts.events.emit('gate_decided', {kind: 'failure', phase: phase.id, step: step.id, decision});
-			this.store.patchSession({gate: null, status: 'running'});
-			switch (decision) {
-				case 'retry': {
-					await this.restoreForRetry(step.id, 'retry');
-					for (const member of group) this.store.patchStep(member.id, {status: 'pending'});
-					return 'continue';
-				}
-				case 'skip': {
-					await this.restoreForRetry(step.id, 'skip');
-					for (const member of group) {
-						this.store.patchStep(member.id, {status: 'skipped'});
-						this.opts.events.emit('step_skipped', {step: member.id});
-					}
-					return 'continue';
-				}
-				case 'fix': {
-					fixAttempts++;
-					const fixed = await this.fixForward(phase, {failedStep: step.id});
-					if (fixed === 'aborted') return 'interrupted';
-					if (fixed === 'done') {
-						this.store.patchStep(step.id, {status: 'done', warnings: [...(this.session.steps[step.id]?.warnings ?? []), 'completed by fix forward']});
-						return 'continue';
-					}
-					message = `fix forward for ${step.id} failed too`;
-					continue;
-				}
-				case 'rollback': {
-					await this.rollbackToLast(`${step.id} failed`);
-					if (!this.opts.interactive) return 'stopped';
-					// Rolled back, not retried: wait for the person to look and press p.
-					this.store.patchSession({pauseRequested: true});
-					return 'continue';
-				}
-				case 'approve':
-				case 'quit':
-					return this.quitRequested() === 'interrupt' ? 'interrupted' : 'stopped';
-			}
-		}
-	}
-
-	/** Before running a failed step again: its partial work is kept under a ref, the tree restored. */
-	private async restoreForRetry(stepId: string, why: string): Promise<void> {
-		const {repo} = this.opts;
-		const base = this.head();
-		const dirty = await repo.dirtyFiles();
-		if (dirty.length === 0 && (await repo.head()) === base) return;
-		const saved = await keepAndRestore(repo, this.session, base, `partial work of ${stepId} before ${why}`, stepId);
-		this.store.patchSession({rollbacks: this.session.rollbacks + 1, checkpoints: [...this.session.checkpoints, saved]});
-		this.opts.events.emit('rollback', {to: 'last checkpoint', commit: base, saved: saved.ref, savedCommit: saved.commit, reason: `${why} ${stepId}`});
-	}
-
-	/** The newest restorable checkpoint at this commit (a phase tag and its last step share one). */
-	private checkpointAt(commit: string | undefined): Checkpoint | undefined {
-		if (!commit) return undefined;
-		return [...this.session.checkpoints].reverse().find(cp => (cp.kind === 'start' || cp.kind === 'step' || cp.kind === 'phase') && cp.commit === commit);
-	}
-
-	private async rollbackToLast(reason: string): Promise<void> {
-		const target = this.checkpointAt(this.head()) ?? lastCheckpoint(this.session);
-		if (!target) return;
-		await rollbackTo(this.opts, target, reason);
-		await this.memory.flush();
-	}
-
-	private async phaseGate(phase: Phase): Promise<PhaseOutcome | 'rerun'> {
-		const {events} = this.opts;
-		let fixAttempts = 0;
-		for (;;) {
-			const stop = await this.checkPauseAndQuit();
-			if (stop) return stop;
-			const openedAt = new Date().toISOString();
-			const checking: GateState = {kind: 'phase', phaseId: phase.id, status: 'checking', message: `running ${phase.gate.checks.length} check(s)`, options: [], fixAttempts, openedAt};
-			this.store.patchPhase(phase.id, {status: 'gate'});
-			this.store.patchSession({gate: checking, status: 'gate'});
-			events.emit('gate_opened', {kind: 'phase', phase: phase.id});
-			await this.memory.flush();
-			await this.details.settle();
-			const report = await this.phaseReport(phase);
-			if (this.quitRequested()) return 'interrupted';
-			const failedChecks = report.checks.filter(c => !c.ok);
-			const strictProblems = this.opts.plan.strict ? report.warnings : [];
-			const passed = failedChecks.length === 0 && strictProblems.length === 0;
-			const message = passed
-				? `${phase.title}: ${report.checks.length === 0 ? 'no checks' : 'all checks passed'}${report.files.length === 0 ? ' · no changes' : ''}`
-				: `${phase.title}: ${failedChecks.length > 0 ? `check failed: ${failedChecks.map(c => c.name ?? c.command).join(', ')}` : strictProblems[0]}`;
-			const options: Decision[] = passed ? ['approve', 'retry', 'rollback', 'skip', 'quit'] : ['retry', 'fix', 'rollback', 'skip', 'quit'];
-			const start = this.checkpointAt(this.session.phases.find(p => p.id === phase.id)?.startCommit);
-			const gate: GateState = {...checking, status: 'waiting', message, report, options, rollbackTo: start && {name: start.name, commit: start.commit}};
-			this.store.patchSession({gate, reports: {...this.session.reports, [phase.id]: report}});
-			events.emit('gate_ready', {phase: phase.id, passed, message, report});
-			await this.memory.flush();
-			const decision = await this.decide(gate, passed, phase);
-			events.emit('gate_decided', {kind: 'phase', phase: phase.id, decision});
-			switch (decision) {
-				case 'approve':
-				case 'skip': {
-					await this.closePhase(phase, decision === 'approve' ? 'approved' : 'skipped');
-					return 'next';
-				}
-				case 'retry':
-					continue;
-				case 'fix': {
-					fixAttempts++;
-					const fixed = await this.fixForward(phase, {checks: failedChecks});
-					if (fixed === 'aborted') return 'interrupted';
-					continue;
-				}
-				case 'rollback': {
-					const target = this.checkpointAt(this.session.phases.find(p => p.id === phase.id)?.startCommit);
-					if (target) await rollbackTo(this.opts, target, `gate of ${phase.id}`);
-					this.store.patchSession({gate: null});
-					this.store.patchPhase(phase.id, {status: 'running'});
-					if (!this.opts.interactive) {
-						await this.memory.flush();
-						return 'stopped';
-					}
-					// The phase runs again once the person presses p.
-					this.store.patchSession({pauseRequested: true});
-					await this.memory.flush();
-					return 'rerun';
-				}
-				case 'quit':
-					if (this.quitRequested() === 'interrupt') return 'interrupted';
-					return passed ? 'paused' : 'stopped';
-			}
-		}
-	}
-
-	private async closePhase(phase: Phase, status: 'approved' | 'skipped'): Promise<void> {
-		const {repo, plan, events} = this.opts;
-		const commit = this.head();
-		if (status === 'approved' && phase.gate.tag && commit) {
-			const tag = `orchestrator/${plan.id}/${phase.id}`;
-			await repo.tag(tag, commit, `orchestrator(${plan.id}): phase ${phase.id} approved`);
-			const checkpoint: Checkpoint = {name: phase.id, kind: 'phase', commit, tag, time: new Date().toISOString(), phaseId: phase.id};
-			this.store.patchSession({checkpoints: [...this.session.checkpoints, checkpoint]});
-			events.emit('checkpoint', {name: phase.id, commit, tag});
-		}
-		this.store.patchPhase(phase.id, {status});
-		this.store.patchSession({gate: null, status: 'running'});
-		events.emit(status === 'approved' ? 'phase_approved' : 'phase_skipped', {phase: phase.id});
-		await this.memory.flush();
-	}
-
-	private async phaseReport(phase: Phase): Promise<PhaseReport> {
-		const {repo, plan, paths} = this.opts;
-		const state = this.session.phases.find(p => p.id === phase.id)!;
-		const start = state.startCommit ?? '';
-		const head = this.head();
-		const files = start && head && start !== head ? await repo.changedFiles(start, head) : [];
-		const checks: CheckResult[] = [];
-		for (const check of phase.gate.checks) {
-			if (this.quitRequested()) break;
-			this.opts.events.emit('check_started', {phase: phase.id, command: check.command});
-			const result = await runCheck(check, {
-				cwd: repo.root,
-				logPath: paths.log(`gate-${phase.id}`),
-				signal: this.abort.signal,
-				passedBefore: this.session.preChecks?.[`${phase.id}\0${check.command}`],
-				baseline: check.measure ? this.session.measurements?.[`${check.measure.baseline_step}\0${check.measure.command}`] : undefined,
-			});
-			checks.push(result);
-			this.opts.events.emit('check_finished', {phase: phase.id, command: check.command, ok: result.ok, summary: result.summary, note: result.note});
-		}
-		const stepStates = state.stepIds.map(id => this.session.steps[id]).filter(Boolean);
-		const durationMs = stepStates.reduce((sum, s) => sum + (s.durationMs ?? 0), 0) + checks.reduce((sum, c) => sum + c.durationMs, 0);
-		const warnings = stepStates.flatMap(s => s.warnings);
-		if (phase.gate.checks.length === 0 && !plan.test) warnings.push(`phase ${phase.id} is never tested`);
-		return {phaseId: phase.id, files, checks, durationMs, remainingMs: etaMs(this.session), steps: stepStates.length, warnings};
-	}
-
-	/** fail-then-pass checks must fail before the phase's steps change anything. */
-	private async recordPreChecks(phase: Phase): Promise<void> {
-		const checks = phase.gate.checks.filter(c => c.expect === 'fail-then-pass');
-		if (checks.length === 0) return;
-		const preChecks = {...this.session.preChecks};
-		for (const check of checks) {
-			const result = await runCheck({command: check.command}, {cwd: this.opts.repo.root, logPath: this.opts.paths.log(`gate-${phase.id}`), signal: this.abort.signal});
-			preChecks[`${phase.id}\0${check.command}`] = result.ok;
-			this.opts.events.emit('precheck', {phase: phase.id, command: check.command, ok: result.ok});
-		}
-		this.store.patchSession({preChecks});
-	}
-
-	/** measure checks: the number printed right after their baseline step. */
-	private async recordMeasurements(stepId: string): Promise<void> {
-		const measures = this.opts.plan.phases.flatMap(p => p.gate.checks).filter(c => c.measure?.baseline_step === stepId);
-		if (measures.length === 0) return;
-		const measurements = {...this.session.measurements};
-		for (const check of measures) {
-			const result = await runCheck({command: check.measure!.command, measure: undefined}, {cwd: this.opts.repo.root, logPath: this.opts.paths.log(stepId)});
-			const value = lastNumber(result.tail, check.measure!.metric);
-			if (value !== undefined) measurements[`${stepId}\0${check.measure!.command}`] = value;
-			this.opts.events.emit('measured', {step: stepId, command: check.measure!.command, value: value ?? null});
-		}
-		this.store.patchSession({measurements});
-	}
-
-	/** Runs the fixer agent with the failure as its task; the board shows it as its own step. */
-	private async fixForward(phase: Phase, failure: {failedStep?: string; checks?: CheckResult[]}): Promise<StepOutcome> {
-		const {plan} = this.opts;
-		const target = failure.failedStep ?? phase.id;
-		// Numbered per failure: the first fix of T4 is T4-fix-1, whatever was fixed before it.
-		const n = (this.session.extraSteps ?? []).filter(id => id.startsWith(`${target}-fix-`)).length + 1;
-		const id = `${target}-fix-${n}`;
-		const failed = failure.failedStep ? this.session.steps[failure.failedStep] : undefined;
-		const outputTail = failure.failedStep ? (this.store.output[failure.failedStep]?.lines ?? []).slice(-40) : [];
-		const promptLines = [
-			`Fix forward: ${failed ? `step ${failed.id} "${failed.title}" failed: ${failed.error ?? ''}` : `the checks of phase "${phase.title}" failed`}.`,
-			'Make the smallest change that makes it pass. Do not undo the work of earlier steps.',
-		];
-		if (outputTail.length > 0) promptLines.push('', 'Last output of the failed step:', ...outputTail);
-		for (const check of failure.checks ?? []) {
-			promptLines.push('', `Failing check \`${check.command}\` (exit ${check.exitCode}${check.note ? `, ${check.note}` : ''}):`, ...check.tail.slice(-30));
-		}
-		const original = failure.failedStep ? this.steps.get(failure.failedStep) : undefined;
-		const step: Step = {
-			id,
-			title: `Fix forward: ${failed ? failed.id : phase.title}`,
-			phaseId: phase.id,
-			agent: plan.fixer ?? 'bug-fixer',
-			prompt: promptLines.join('\n'),
-			files: original?.files ?? [],
-			depends_on: [],
-			parallel: false,
-			done: false,
-		};
-		this.steps.set(id, step);
-		const session = this.session;
-		this.store.setSession({
-			...session,
-			steps: {...session.steps, [id]: {id, phaseId: phase.id, title: step.title, agent: step.agent!, status: 'pending', attempts: 0, files: [], warnings: [], fixFor: target}},
-			phases: session.phases.map(p => (p.id === phase.id ? {...p, stepIds: [...p.stepIds, id]} : p)),
-			extraSteps: [...(session.extraSteps ?? []), id],
-		});
-		this.opts.events.emit('fix_forward', {step: id, for: target});
-		return this.runStep(step, {fixFor: target});
-	}
-
-	// ---------------------------------------------------------------------------------------
-	// Decisions
-
-	/**
-	 * Who decides: passing gates are approved automatically with --yes (or approve: false);
-	 * a person decides when the UI is attached; headless, the --on-failure policy decides,
-	 * and a gate that waits for a person pauses the session.
-	 */
-	private async decide(gate: GateState, passed: boolean, phase?: Phase): Promise<Decision> {
-		if (gate.kind === 'phase' && passed && (this.opts.yes || phase?.gate.approve === false)) return 'approve';
-		if (this.opts.interactive) return this.waitForDecision(gate.options);
-		// Headless, a gate that waits for a person: quit here pauses the session (exit 4).
-		if (gate.kind === 'phase' && passed) return 'quit';
-		switch (this.opts.onFailure) {
-			case 'rollback':
-				return 'rollback';
-			case 'fix':
-				return gate.fixAttempts < MAX_AUTO_FIXES ? 'fix' : 'quit';
-			default:
-				return 'quit';
-		}
-	}
-
-	private waitForDecision(options: Decision[]): Promise<Decision> {
-		const {store} = this.opts;
-		return new Promise(resolve => {
-			const check = (): boolean => {
-				const state = store.getState();
-				if (state.quitRequested) {
-					resolve('quit');
-					return true;
-				}
-				const decision = state.decision;
-				if (decision && decision.seq > this.decisionSeq) {
-					this.decisionSeq = decision.seq;
-					if (options.includes(decision.value)) {
-						resolve(decision.value);
-						return true;
-					}
-					state.setNotice(`${decision.value} is not possible here`);
-				}
-				return false;
-			};
-			if (check()) return;
-			const unsubscribe = store.subscribe(() => {
-				if (check()) unsubscribe();
-			});
-		});
 	}
 }
 
