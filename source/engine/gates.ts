@@ -63,7 +63,6 @@ export class PhaseGates {
 		return this.ctx.store.getState();
 	}
 
-	/** A failed step: retry, fix forward, roll back, skip, or stop. */
 	/**
 	 * A failed step (or a parallel batch that could not be combined: `group`): retry, fix
 	 * forward, roll back, skip, or stop.
