@@ -168,14 +168,8 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		...(opts.input === undefined ? {stdin: 'ignore' as const} : {input: opts.input}),
 	};
 	const startedAt = performance.now();
-	let child: ReturnType<typeof execa>;
-	try {
-		child = execa(file, opts.argv.slice(1), options);
-	} catch (error) {
-		closeLog(log);
-		throw error;
-	}
-	// The child has its own copy of the descriptor now (execa spawns synchronously).
+	const child = execa(file, opts.argv.slice(1), options);
+	// The child has its own copy of the descriptor now.
 	fs.closeSync(log.write);
 	log.write = -1;
 	// reject:false makes it resolve; the catch is for the unexpected.
