@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 
 /** One read; a flood is read in pieces of this size, with a turn of the event loop in between. */
-const CHUNK = 128 * 1024;
+const CHUNK = 512 * 1024;
 /** After output, look again this soon; while the agent is quiet, back off to MAX_IDLE_MS. */
 const BUSY_MS = 8;
 const MAX_IDLE_MS = 64;
