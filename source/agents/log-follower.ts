@@ -13,13 +13,12 @@ const MAX_IDLE_MS = 64;
 
 export class LogFollower {
 	private readonly buffer = Buffer.allocUnsafe(CHUNK);
-	private timer: NodeJS.Timeout | undefined;
-	private immediate: NodeJS.Immediate | undefined;
+	private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
 	private idleMs = BUSY_MS;
 	private stopped = false;
 
 	/**
-	 * `position` is the log's size when the agent was started: what comes after it is the agent's.
+	 * `start` is the log's size when the agent was started: what comes after it is the agent's.
 	 * `onChunk` gets a view of a buffer that is reused by the next read: it must consume it at once.
 	 */
 	constructor(
@@ -37,22 +36,26 @@ export class LogFollower {
 		while (this.readOnce() === CHUNK);
 	}
 
+	/** Stops polling without reading (the caller closes the descriptor). */
+	stop(): void {
+		this.stopped = true;
+		this.cancel();
+	}
+
 	private cancel(): void {
-		clearTimeout(this.timer);
-		clearImmediate(this.immediate);
+		if (this.timer === undefined) return;
+		clearTimeout(this.timer as NodeJS.Timeout);
+		clearImmediate(this.timer as NodeJS.Immediate);
 		this.timer = undefined;
-		this.immediate = undefined;
 	}
 
 	private readonly poll = (): void => {
 		this.timer = undefined;
-		this.immediate = undefined;
 		if (this.stopped) return;
 		const read = this.readOnce();
 		if (this.stopped) return;
 		if (read === CHUNK) {
-			// More is waiting: read on after a turn of the event loop (keys, frames, timers).
-			this.immediate = setImmediate(this.poll);
+			this.timer = setImmediate(this.poll);
 			return;
 		}
 		this.idleMs = read > 0 ? BUSY_MS : Math.min(this.idleMs * 2, MAX_IDLE_MS);
