@@ -1,13 +1,11 @@
-// Runs one agent process: its own process group, its output written by the process itself into
-// a log file and streamed from there line by line to the caller, stopped as a whole group on
-// timeout, stall, abort or exit.
+// Runs one agent process: its own process group, raw output streamed line by line to the caller
+// and byte for byte to a log file, stopped as a whole group on timeout, stall, abort or exit.
 import fs from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {execa, type Options as ExecaOptions} from 'execa';
 import {errorMessage} from '../util/errors.js';
 import {LineSplitter} from './line-splitter.js';
-import {LogFollower} from './log-follower.js';
 import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './kill-tree.js';
 
 export {isGroupAlive, killAllGroups, killGroup} from './kill-tree.js';
@@ -22,18 +20,15 @@ export interface RunOptions {
 	timeoutMs?: number;
 	/** No output on stdout/stderr for this long → stop. */
 	stallMs?: number;
-	/**
-	 * The process's stdout and stderr, appended (folder created): both are this file, interleaved
-	 * as the process writes them, exactly as a terminal would show them.
-	 */
-	logPath: string;
+	/** Full raw output appended here (folder created); stdout and stderr interleaved as they come. */
+	logPath?: string;
 	/** One raw line (no trailing newline; \r\n handled), not sanitized. */
-	onLine?: (line: string) => void;
+	onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 	/**
 	 * The same lines a chunk at a time (instead of onLine): one call per chunk of output, which
 	 * is what keeps a flood of short lines cheap for the reader.
 	 */
-	onLines?: (lines: string[]) => void;
+	onLines?: (lines: string[], stream: 'stdout' | 'stderr') => void;
 	/** Abort = stop the whole process group. */
 	signal?: AbortSignal;
 	onSpawn?: (pid: number) => void;
@@ -94,36 +89,39 @@ export function formatDuration(ms: number): string {
 	return seconds ? `${minutes}m${seconds}s` : `${minutes}m`;
 }
 
-/** The log's two descriptors: the agent's (append-only, its stdout and stderr) and ours, to read it. */
-interface LogFiles {
-	write: number;
-	read: number;
-	/** The log's size before the agent starts: its output begins here. */
-	start: number;
-}
+/**
+ * The raw log, appended with plain synchronous writes: a batch per turn of the event loop is a
+ * page-cache copy, cheaper than a stream's round trips through the thread pool at every step.
+ */
+class RawLog {
+	private failed = false;
+	private constructor(private readonly fd: number) {}
 
-function openLog(logPath: string): LogFiles {
-	let write: number;
-	try {
-		write = fs.openSync(logPath, 'a');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-		fs.mkdirSync(path.dirname(logPath), {recursive: true});
-		write = fs.openSync(logPath, 'a');
-	}
-	try {
-		return {write, read: fs.openSync(logPath, 'r'), start: fs.fstatSync(write).size};
-	} catch (error) {
-		fs.closeSync(write);
-		throw error;
-	}
-}
-
-function closeLog(log: LogFiles): void {
-	for (const fd of [log.write, log.read]) {
-		if (fd < 0) continue;
+	/** Opens (and creates) the log now, so that an unwritable log is an error before anything runs. */
+	static open(logPath: string): RawLog {
 		try {
-			fs.closeSync(fd);
+			return new RawLog(fs.openSync(logPath, 'a'));
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			fs.mkdirSync(path.dirname(logPath), {recursive: true});
+			return new RawLog(fs.openSync(logPath, 'a'));
+		}
+	}
+
+	write(data: Uint8Array): void {
+		if (this.failed) return;
+		try {
+			let done = 0;
+			while (done < data.length) done += fs.writeSync(this.fd, data, done);
+		} catch {
+			// A full disk must not crash the run; the output still reaches onLine.
+			this.failed = true;
+		}
+	}
+
+	close(): void {
+		try {
+			fs.closeSync(this.fd);
 		} catch {
 			// Closed already.
 		}
@@ -143,12 +141,14 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		return failed('spawn-error', errnoLine(`cwd ${opts.cwd}`, code, errorMessage(error)));
 	}
 
-	let log: LogFiles;
-	try {
-		log = openLog(opts.logPath);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		return failed('spawn-error', errnoLine(`log ${opts.logPath}`, code, errorMessage(error)));
+	let log: RawLog | undefined;
+	if (opts.logPath) {
+		try {
+			log = RawLog.open(opts.logPath);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			return failed('spawn-error', errnoLine(`log ${opts.logPath}`, code, errorMessage(error)));
+		}
 	}
 
 	const grace = opts.killGraceMs ?? 2000;
@@ -160,18 +160,13 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		cleanup: true,
 		buffer: false,
 		reject: false,
-		// The log itself, not a pipe: see LogFollower. execa hands a descriptor number straight to
-		// the child; its types spell out only the literals 3 to 9, hence the cast.
-		stdout: log.write as unknown as ExecaOptions['stdout'],
-		stderr: log.write as unknown as ExecaOptions['stderr'],
+		stdout: 'pipe',
+		stderr: 'pipe',
 		windowsHide: true,
 		...(opts.input === undefined ? {stdin: 'ignore' as const} : {input: opts.input}),
 	};
 	const startedAt = performance.now();
 	const child = execa(file, opts.argv.slice(1), options);
-	// The child has its own copy of the descriptor now.
-	fs.closeSync(log.write);
-	log.write = -1;
 	// reject:false makes it resolve; the catch is for the unexpected.
 	const settled = Promise.resolve(child).then(
 		(result) => result,
@@ -181,7 +176,7 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	const pid = child.pid;
 	if (pid === undefined) {
 		const result = await settled;
-		closeLog(log);
+		log?.close();
 		const code = (result as {code?: string} | undefined)?.code;
 		const message = (result as {originalMessage?: string} | undefined)?.originalMessage ?? 'could not start';
 		return {...failed('spawn-error', errnoLine(file, code, message)), durationMs: performance.now() - startedAt};
@@ -201,6 +196,7 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	let killTimer: NodeJS.Timeout | undefined;
 	let timeoutTimer: NodeJS.Timeout | undefined;
 	let stallTimer: NodeJS.Timeout | undefined;
+	let closeFallback: NodeJS.Timeout | undefined;
 
 	const armKill = () => {
 		killTimer ??= setTimeout(() => killGroup(pid, 'SIGKILL'), grace);
@@ -233,28 +229,44 @@ async function run(opts: RunOptions): Promise<RunResult> {
 			handlerError ??= `output handler failed: ${oneLine(errorMessage(e))}`;
 		}
 	};
-	// Lines go to onLine one by one, or are collected per chunk for onLines (see flushLines).
-	const batch: string[] = [];
-	const splitter = new LineSplitter((line: string) => {
-		lines++;
-		if (opts.onLines) batch.push(line);
-		else if (opts.onLine) {
-			const onLine = opts.onLine;
-			deliver(() => onLine(line));
-		}
-	});
-	const flushLines = () => {
-		const onLines = opts.onLines;
-		if (!onLines || batch.length === 0) return;
-		const some = batch.splice(0);
-		deliver(() => onLines(some));
+	/** A stream's lines: to onLine one by one, or collected per chunk for onLines (see flushLines). */
+	const lineSink = (stream: 'stdout' | 'stderr', batch: string[]) => {
+		const onLine = opts.onLine;
+		return (line: string) => {
+			lines++;
+			if (opts.onLines) batch.push(line);
+			else if (onLine) deliver(() => onLine(line, stream));
+		};
 	};
-	const follower = new LogFollower(log.read, log.start, (chunk) => {
+	const batches = {stdout: [] as string[], stderr: [] as string[]};
+	const flushLines = (stream: 'stdout' | 'stderr') => {
+		const onLines = opts.onLines;
+		if (!onLines || batches[stream].length === 0) return;
+		const batch = batches[stream].splice(0);
+		deliver(() => onLines(batch, stream));
+	};
+	const splitters = {stdout: new LineSplitter(lineSink('stdout', batches.stdout)), stderr: new LineSplitter(lineSink('stderr', batches.stderr))};
+	// Chunks that arrive in one turn of the event loop go to the log in one write.
+	let logQueue: Buffer[] = [];
+	let logFlush: NodeJS.Immediate | undefined;
+	const flushLog = () => {
+		logFlush = undefined;
+		if (logQueue.length === 0) return;
+		log?.write(logQueue.length === 1 ? logQueue[0] : Buffer.concat(logQueue));
+		logQueue = [];
+	};
+	const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
 		bytes += chunk.length;
 		lastOutput = Date.now();
-		splitter.push(chunk);
-		flushLines();
-	});
+		if (log) {
+			logQueue.push(chunk);
+			logFlush ??= setImmediate(flushLog);
+		}
+		splitters[stream].push(chunk);
+		flushLines(stream);
+	};
+	child.stdout?.on('data', onData('stdout'));
+	child.stderr?.on('data', onData('stderr'));
 
 	if (opts.timeoutMs && opts.timeoutMs > 0) {
 		const ms = opts.timeoutMs;
@@ -282,7 +294,8 @@ async function run(opts: RunOptions): Promise<RunResult> {
 		handlerError ??= `spawn handler failed: ${oneLine(errorMessage(e))}`;
 	}
 
-	await new Promise<void>((resolve) => {
+	const closed = new Promise<void>((resolve) => {
+		child.once('close', () => resolve());
 		child.once('exit', (code, signal) => {
 			exited = true;
 			endedAt = performance.now();
@@ -290,15 +303,26 @@ async function run(opts: RunOptions): Promise<RunResult> {
 			exitSignal = signal;
 			// Whatever the leader left behind in its group dies with it: no orphans.
 			terminate();
-			resolve();
+			// A process that escaped the group may still hold the pipes open: don't wait forever.
+			closeFallback = setTimeout(() => {
+				child.stdout?.destroy();
+				child.stderr?.destroy();
+				resolve();
+			}, grace + 1000);
 		});
 	});
+	await closed;
 
+	clearTimeout(closeFallback);
 	clearTimeout(timeoutTimer);
 	clearTimeout(stallTimer);
 	opts.signal?.removeEventListener('abort', onAbort);
+	splitters.stdout.end();
+	splitters.stderr.end();
+	flushLines('stdout');
+	flushLines('stderr');
 
-	// Members of the group that outlived the leader are still ours to end (and may still write).
+	// Members of the group that closed their output are still ours to end.
 	if (isGroupAlive(pid)) {
 		const deadline = Date.now() + grace;
 		while (Date.now() < deadline && isGroupAlive(pid)) await sleep(20);
@@ -307,10 +331,9 @@ async function run(opts: RunOptions): Promise<RunResult> {
 	clearTimeout(killTimer);
 	unregisterGroup(pid);
 	await settled;
-	follower.finish();
-	splitter.end();
-	flushLines();
-	closeLog(log);
+	clearImmediate(logFlush);
+	flushLog();
+	log?.close();
 
 	if (outcome === 'exited') {
 		if (exitCode !== null && exitCode !== 0) error = `exited with code ${exitCode}`;

@@ -8,8 +8,7 @@ const TAIL_LINES = 30;
 
 export interface CheckContext {
 	cwd: string;
-	/** The check's output goes here (see runProcess). */
-	logPath: string;
+	logPath?: string;
 	signal?: AbortSignal;
 	/** fail-then-pass: did this check pass before the phase's steps ran? */
 	passedBefore?: boolean;
