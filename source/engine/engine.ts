@@ -135,9 +135,6 @@ export class Engine {
 			if (step.status === 'failed' && step.error?.startsWith(BATCH_NOT_APPLIED)) this.sequential.add(step.id);
 		}
 		this.store.patchSession({status: 'running'});
-		// The first checkpoint commit needs git's identity (two `git var` calls): asked now, they run
-		// while the first agent works instead of after it. A failure surfaces at that commit.
-		this.opts.repo.identityArgs().catch(() => undefined);
 		try {
 			for (const phase of this.opts.plan.phases) {
 				const state = this.session.phases.find(p => p.id === phase.id);
@@ -409,6 +406,10 @@ export class Engine {
 			logPath: paths.log(step.id),
 			signal: this.abort.signal,
 			onSpawn: pid => {
+				// The first checkpoint commit needs git's identity (two `git var` calls, asked once):
+				// asked now, they run while the agent works instead of after it. A failure surfaces
+				// at that commit.
+				repo.identityArgs().catch(() => undefined);
 				showRunning({...agentFields, pid});
 				// events.jsonl is appended synchronously: resume finds (and stops) this agent even
 				// when a kill -9 lands before the memory files catch up with the pid.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type {Repo} from '../git/repo.js';
 import {executionBatches} from '../plan/schedule.js';
 import {createSession} from '../store/session.js';
-import {memoryExists, readSession, writeMemoryFiles} from '../store/memory.js';
+import {memoryExists, readSession} from '../store/memory.js';
 import type {Checkpoint, Plan, SessionState} from '../types.js';
 import {UsageError} from '../util/errors.js';
 import type {MemoryPaths} from '../util/paths.js';
@@ -72,7 +72,7 @@ export async function startSession(opts: StartOptions): Promise<SessionState> {
 	session.checkpoints = checkpoints;
 	session.headCommit = start;
 	for (const phase of session.phases) if (phase.status === 'approved') phase.startCommit = start;
-	await writeMemoryFiles(paths, session);
+	// The caller writes the memory files (it does for a resumed session too).
 	return session;
 }
 
