@@ -64,7 +64,7 @@ export class Repo implements RepoContext {
 		const [root, gitDir, commonDir, objectFormat] = out.split('\n');
 		if (!root || !gitDir || !commonDir) throw notRepo();
 		const repo = new Repo(root, gitDir, path.resolve(dir, commonDir), new GitRunner(root));
-		// A git older than 2.28 echoes the unknown option instead: emptyTree() then asks git.
+		// A git without --show-object-format echoes the option back instead: emptyTree() then asks git.
 		const emptyTree = EMPTY_TREES[objectFormat?.trim() ?? ''];
 		if (emptyTree) repo.emptyTreeId = Promise.resolve(emptyTree);
 		return repo;
