@@ -15,28 +15,16 @@ import {taskFilesChanged, tickTask} from '../plan/speckit-tick.js';
 import {MemoryWriter} from '../store/memory.js';
 import type {OrchestratorStore} from '../store/store.js';
 import {lastCheckpoint} from '../store/session.js';
-import type {Checkpoint, FileChange, Phase, Plan, SessionState, Step, StepState} from '../types.js';
+import type {Checkpoint, FileChange, Phase, SessionState, Step, StepState} from '../types.js';
 import {EXIT, OrchestratorError, errorMessage, type ExitCode} from '../util/errors.js';
-import type {MemoryPaths} from '../util/paths.js';
-import type {EventLog} from './event-log.js';
 import {scopeWarnings} from './file-scope.js';
-import {PhaseGates, type FailurePolicy, type PhaseOutcome, type StepOutcome} from './gates.js';
+import {PhaseGates, type GateOptions, type PhaseOutcome, type StepOutcome} from './gates.js';
 import {OutputBuffer} from './output-buffer.js';
 import {StepDetails} from './step-details.js';
 
 export type {FailurePolicy} from './gates.js';
 
-export interface EngineOptions {
-	repo: Repo;
-	plan: Plan;
-	store: OrchestratorStore;
-	events: EventLog;
-	paths: MemoryPaths;
-	/** A person is watching (full-screen UI): decisions wait for a keypress. */
-	interactive: boolean;
-	/** Approve passing gates automatically. */
-	yes: boolean;
-	onFailure: FailurePolicy;
+export interface EngineOptions extends GateOptions {
 	maxParallel: number;
 	defaultAgent?: string;
 	/** Live diff of the running step, refreshed this often (UI only; 0 = off). */
@@ -86,16 +74,8 @@ export class Engine {
 			},
 		});
 		for (const phase of opts.plan.phases) for (const step of phase.steps) this.steps.set(step.id, step);
-		const {repo, plan, store, events, paths, interactive, yes, onFailure} = opts;
 		this.gates = new PhaseGates({
-			repo,
-			plan,
-			store,
-			events,
-			paths,
-			interactive,
-			yes,
-			onFailure,
+			...opts,
 			memory: this.memory,
 			details: this.details,
 			signal: this.abort.signal,

@@ -21,8 +21,8 @@ export const MAX_AUTO_FIXES = 2;
 export type StepOutcome = 'done' | 'failed' | 'aborted';
 export type PhaseOutcome = 'next' | 'stopped' | 'paused' | 'interrupted';
 
-/** What the gates need from the engine: its options and writers, and the few of its operations they call. */
-export interface GateContext {
+/** The session's parts and the decision policy: the engine's options that the gates read too. */
+export interface GateOptions {
 	repo: Repo;
 	plan: Plan;
 	store: OrchestratorStore;
@@ -33,6 +33,10 @@ export interface GateContext {
 	/** Approve passing gates automatically. */
 	yes: boolean;
 	onFailure: FailurePolicy;
+}
+
+/** What the gates need from the engine: its options and writers, and the few of its operations they call. */
+export interface GateContext extends GateOptions {
 	memory: MemoryWriter;
 	details: StepDetails;
 	/** The engine's quit signal: it stops running gate checks. */
