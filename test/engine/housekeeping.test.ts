@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {Engine} from '../../source/engine/engine.js';
 import {cleanupTempDirs, git, tempDir} from '../helpers/repo.js';
-import {inProcessSession} from './in-process.js';
+import {headlessEngine, inProcessSession} from './in-process.js';
 
 afterAll(() => cleanupTempDirs());
 
@@ -34,10 +33,9 @@ async function gitProcessesOf(configure: (repo: string) => void = () => {}): Pro
 	// Set before the repository is opened: its git runner takes the environment then.
 	process.env.GIT_TRACE2_EVENT = trace;
 	try {
-		const {repo, gitRepo, plan, store, events, paths} = await inProcessSession(PLAN);
-		configure(repo);
-		const engine = new Engine({repo: gitRepo, plan, store, events, paths, interactive: false, yes: true, onFailure: 'stop', maxParallel: 1});
-		expect(await engine.run()).toBe(0);
+		const session = await inProcessSession(PLAN);
+		configure(session.repo);
+		expect(await headlessEngine(session).run()).toBe(0);
 	} finally {
 		if (before === undefined) delete process.env.GIT_TRACE2_EVENT;
 		else process.env.GIT_TRACE2_EVENT = before;

@@ -1,6 +1,7 @@
 // A session prepared in-process, as `run` does it, for tests that drive the Engine (and the UI)
 // directly against a real repository: plan.yaml committed, memory folder made, session started.
 import path from 'node:path';
+import {Engine} from '../../source/engine/engine.js';
 import {EventLog} from '../../source/engine/event-log.js';
 import {startSession} from '../../source/engine/start-session.js';
 import {Repo} from '../../source/git/repo.js';
@@ -23,4 +24,10 @@ export async function inProcessSession(planText: string) {
 	const store = createOrchestratorStore({plan});
 	store.getState().setSession(await startSession({repo: gitRepo, plan, paths, allowDirty: false, fresh: false}));
 	return {repo, gitRepo, paths, plan, store, events: new EventLog(paths)};
+}
+
+/** The engine as `run --headless --yes` sets it up, over a session from inProcessSession. */
+export function headlessEngine(session: Awaited<ReturnType<typeof inProcessSession>>): Engine {
+	const {gitRepo, plan, store, events, paths} = session;
+	return new Engine({repo: gitRepo, plan, store, events, paths, interactive: false, yes: true, onFailure: 'stop', maxParallel: 1});
 }

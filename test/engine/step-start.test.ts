@@ -4,16 +4,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {Engine} from '../../source/engine/engine.js';
 import {cleanupTempDirs, tempDir} from '../helpers/repo.js';
-import {inProcessSession} from './in-process.js';
+import {headlessEngine, inProcessSession} from './in-process.js';
 
 afterAll(() => cleanupTempDirs());
 
 async function engineFor(planText: string) {
-	const {gitRepo, plan, store, events, paths} = await inProcessSession(planText);
-	const engine = new Engine({repo: gitRepo, plan, store, events, paths, interactive: false, yes: true, onFailure: 'stop', maxParallel: 1});
-	return {store, engine};
+	const session = await inProcessSession(planText);
+	return {store: session.store, engine: headlessEngine(session)};
 }
 
 describe('the start of a step in the store', () => {
