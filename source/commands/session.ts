@@ -72,7 +72,8 @@ export async function sessionCommand(opts: SessionCommandOptions): Promise<numbe
 		let session = recorded
 			? await reconcileSession({repo, plan, session: recorded, events, adopt: opts.adopt})
 			: await startSession({repo, plan, paths, allowDirty: opts.allowDirty, fresh: opts.fresh, dirtyFiles});
-		session = {...session, order: executionBatches(plan).flat()};
+		// A new session has its order from this plan already; a resumed one takes the plan's now.
+		if (recorded) session = {...session, order: executionBatches(plan).flat()};
 		store.getState().setSession(session);
 		await writeMemoryFiles(paths, session);
 		const stepCount = Object.keys(session.steps).length;
