@@ -54,6 +54,8 @@ const FEATURE_DOCUMENTS = new Set([
 const REFERENCE_WORDS = new Set(['per', 'from', 'see', 'using', 'following']);
 const REFERENCE_PAIRS = new Set(['according to', 'based on']);
 const LIST_WORDS = new Set(['and', 'or', '&', '+']);
+/** A path with an extension: what may follow a reference word in a list ("per a.md and docs/b.md"). */
+const PATH_LIKE = /^[\w.-]+(?:\/[\w.-]*)*\.\w+$/;
 
 /** `dir/` → `dir/**` so the entry means "anything under it" for overlap and scope checks. */
 function asDirectoryGlob(p: string): string {
@@ -195,27 +197,11 @@ export function extractPaths(text: string): string[] {
 			prevDir = undefined;
 		}
 		if (REFERENCE_WORDS.has(word) || ((word === 'to' || word === 'on') && REFERENCE_PAIRS.has(`${prevWord} ${word}`))) referring = true;
-		else if (referring && !LIST_WORDS.has(word) && !(fileish && token.length <= 300 && /^[\w.-]+(?:\/[\w.-]*)*\.\w+$/.test(token))) referring = false;
+		else if (referring && !LIST_WORDS.has(word) && !(fileish && token.length <= 300 && PATH_LIKE.test(token))) referring = false;
 		prevEndsList = raw.endsWith(',');
 		prevWord = word;
 	};
-	// Printable ASCII and spaces, no code span (most task text): the tokens are what lies between
-	// spaces, and splitting is native code. The same tokens as the scan below.
-	if (SIMPLE_TEXT.test(text)) {
-		for (const raw of text.split(' ')) {
-			if (raw === '') continue;
-			const c = raw.charCodeAt(0);
-			if (raw.length > 10 && !(raw.length <= 12 && c >= 65 && c <= 90) && !raw.includes('.') && !raw.includes('/')) {
-				prevDir = undefined;
-				referring = false;
-				prevEndsList = false;
-				prevWord = '';
-				continue;
-			}
-			consider(raw, stripPunctuation(raw), false);
-		}
-		return withoutBareDuplicates(found);
-	}
+	if (SIMPLE_TEXT.test(text)) return simpleTextPaths(text);
 	// One left-to-right scan over code spans and runs of printable ASCII (so CJK text around a
 	// path, "在src/db/schema.ts中", splits cleanly). A code span with spaces is a command, not a path.
 	const n = text.length;
@@ -268,6 +254,108 @@ export function extractPaths(text: string): string[] {
 
 /** Printable ASCII and spaces only, no backtick. */
 const SIMPLE_TEXT = /^[\x20-\x5f\x61-\x7e]*$/;
+
+/**
+ * extractPaths for printable ASCII and spaces without code spans (most task text), with the same
+ * result as the scan: the tokens are what lies between spaces, and only those that can name a file
+ * (a "." or "/", or a build file's name) are read. The words between them matter only for how a
+ * path is read: "per plan.md" (a document the task reads) is looked up backwards from the path,
+ * and a folder carries over only from the token just before ("src/a.ts, b.ts").
+ */
+function simpleTextPaths(text: string): string[] {
+	const raws = text.split(' ');
+	const found: string[] = [];
+	let seen: Set<string> | undefined;
+	// The folder a bare name after "dir/a.ts," inherits, as of the last token that could be a path.
+	let prevDir: string | undefined;
+	let lastCandidate = -1;
+	let previous = -1; // the last non-empty token before the current one
+	for (let k = 0; k < raws.length; k++) {
+		const raw = raws[k]!;
+		if (raw === '') continue;
+		const before = previous;
+		previous = k;
+		if (!mayNamePath(raw)) continue;
+		// A word in between ends any folder carried over.
+		if (before !== lastCandidate) prevDir = undefined;
+		lastCandidate = k;
+		const token = stripPunctuation(raw);
+		let p = pathFromToken(token, false);
+		if (p === undefined) {
+			prevDir = undefined;
+			continue;
+		}
+		if (isReadDocument(p) && referringBefore(raws, k)) continue;
+		if (!p.includes('/') && prevDir && before !== -1 && raws[before]!.endsWith(',')) p = prevDir + p;
+		if (seen ? !seen.has(p) : !found.includes(p)) {
+			found.push(p);
+			if (seen) seen.add(p);
+			else if (found.length > 16) seen = new Set(found);
+		}
+		const slash = p.lastIndexOf('/');
+		if (slash !== -1 && !p.endsWith('/**')) prevDir = p.slice(0, slash + 1);
+	}
+	return withoutBareDuplicates(found);
+}
+
+/**
+ * Whether a token (as split, punctuation still on) can be a path at all: it has a "." or "/", or
+ * it may be a build file's name ("Makefile", "CODEOWNERS") and is not a long plain word.
+ */
+function mayNamePath(raw: string): boolean {
+	if (raw.includes('.') || raw.includes('/')) return true;
+	return (raw.includes('file') || raw.includes('CODEOWNERS')) && !isLongPlainWord(raw);
+}
+
+/** A long word without "." or "/": neither a path, a build file's name nor a reference word. */
+function isLongPlainWord(raw: string): boolean {
+	const c = raw.charCodeAt(0);
+	return raw.length > 10 && !(raw.length <= 12 && c >= 65 && c <= 90) && !raw.includes('.') && !raw.includes('/');
+}
+
+/** A path a task usually reads rather than changes, when a reference word comes before it. */
+function isReadDocument(p: string): boolean {
+	if (p.startsWith('contracts/')) return true;
+	// Every other case is a *.md file (the feature's documents are all lower-case .md).
+	const n = p.length;
+	if (n < 4 || p.charCodeAt(n - 3) !== 46 || (p.charCodeAt(n - 2) | 32) !== 109 || (p.charCodeAt(n - 1) | 32) !== 100) return false; // .md
+	return !p.includes('/') || FEATURE_DOCUMENTS.has(basename(p));
+}
+
+/** The word a token counts as for reference words: lower case, at most nine characters, else ''. */
+function wordOf(raw: string): string {
+	if (isLongPlainWord(raw)) return '';
+	const token = stripPunctuation(raw);
+	return token.length <= 9 ? lowerCase(token) : '';
+}
+
+/**
+ * Whether the token at `k` follows a reference word ("per", "from", "based on", …) with only
+ * paths and list words ("and", "or", …) in between: "per a.md and b.md".
+ */
+function referringBefore(raws: string[], k: number): boolean {
+	for (let j = previousToken(raws, k); j !== -1; j = previousToken(raws, j)) {
+		const raw = raws[j]!;
+		const word = wordOf(raw);
+		if (REFERENCE_WORDS.has(word)) return true;
+		if (word === 'to' || word === 'on') {
+			const w = previousToken(raws, j);
+			if (REFERENCE_PAIRS.has(`${w === -1 ? '' : wordOf(raws[w]!)} ${word}`)) return true;
+		}
+		if (LIST_WORDS.has(word)) continue;
+		if (isLongPlainWord(raw)) return false;
+		const token = stripPunctuation(raw);
+		const fileish = token.includes('.') || token.includes('/') || isBareFileName(token);
+		if (!(fileish && token.length <= 300 && PATH_LIKE.test(token))) return false;
+	}
+	return false;
+}
+
+function previousToken(raws: string[], k: number): number {
+	let j = k - 1;
+	while (j >= 0 && raws[j] === '') j--;
+	return j;
+}
 
 /** "Enhance browser.py in EXPERIMENTAL/corelib/browser.py": the bare name is the same file. */
 function withoutBareDuplicates(found: string[]): string[] {

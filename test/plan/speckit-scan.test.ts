@@ -54,8 +54,39 @@ describe('extractPaths', () => {
 		['Enhance browser.py in lib/corelib/browser.py', ['lib/corelib/browser.py']],
 		['Edit a.py and b.py', ['a.py', 'b.py']],
 		['src/models/Folder.ts, Project.ts', ['src/models/Folder.ts', 'src/models/Project.ts']],
+		// A reference word reaches over paths and list words, not over other words.
+		['see a.md, b.md and c.md or src/d.md', ['src/d.md']],
+		['see docs/a.md then b.md', ['docs/a.md', 'b.md']],
+		['according  to plan.md and README.md', []],
+		// A folder carries over only from the token just before (double spaces are no token).
+		['src/a.ts,  b.ts', ['src/a.ts', 'src/b.ts']],
+		['src/a.ts, then b.ts', ['src/a.ts', 'b.ts']],
+		['src/, b.ts', ['src/**', 'b.ts']],
+		['lib/x.ts src/, b.ts', ['lib/x.ts', 'src/**', 'lib/b.ts']],
+		['src/a.ts, b.ts c.ts, d.ts', ['src/a.ts', 'src/b.ts', 'c.ts', 'src/d.ts']],
 	])('%s', (text, expected) => {
 		expect(extractPaths(text)).toEqual(expected);
+	});
+
+	// Plain ASCII text takes a shortcut that reads only the tokens that may be paths; any other
+	// character sends the same text through the full scan. Both must agree on every text.
+	it('reads plain text as the full scan does', () => {
+		const words = ['per', 'from', 'See', 'using', 'following', 'according', 'to', 'based', 'On', 'and', 'or', '&', '+', 'then', 'the',
+			'plan.md', 'spec.md', 'data-model.md', 'contracts/api.yaml', 'README.md', 'docs/guide.md', 'src/a.ts', 'src/a.ts,', 'b.ts', 'b.ts,',
+			'(src/x.py)', '"lib/y.rb"', 'Makefile', 'Makefile,', 'Dockerfile.', 'Containerfile', 'profile', 'Node.js', 'foo.', 'e.g.', 'dir/',
+			'src/**/*.ts', '*.md', 'Reimplementation', 'Jenkinsfile', 'ABCDEFGHIJKL', '.env', 'www.x.com', '/api/users', 'API.MD', 'x', '', ''];
+		let seed = 7;
+		const next = (n: number) => {
+			// xorshift32: the same texts on every run
+			seed ^= seed << 13;
+			seed ^= seed >>> 17;
+			seed ^= seed << 5;
+			return (seed >>> 0) % n;
+		};
+		for (let i = 0; i < 4000; i++) {
+			const text = Array.from({length: 1 + next(9)}, () => words[next(words.length)]).join(' ');
+			expect(extractPaths(text), text).toEqual(extractPaths(`${text}\u00a0`));
+		}
 	});
 });
 
