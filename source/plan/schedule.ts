@@ -10,21 +10,37 @@ export {filesOverlap} from './file-overlap.js';
 // satisfied by then; validation rejects dependencies on later phases.
 
 /**
+ * What effectiveDeps returns: the dependencies by step id, and whether every one of them that names
+ * a step of the plan names a step above it (the usual plan; a spec-kit import always). Then there
+ * is no cycle and plan order is already a topological order: findCycle and phaseOrder need not walk
+ * the plan again to find that out.
+ */
+export class DependencyMap extends Map<string, string[]> {
+	backwards = false;
+}
+
+/**
  * Every step's dependencies. A step that gives none (empty `depends_on`) gets the default:
  * - a parallel step depends on the last non-parallel step before it in its phase;
  * - a non-parallel step depends on the previous step and on every parallel step since the last
  *   non-parallel one, so it waits for a whole parallel batch;
  * - the first step of a phase depends on nothing.
  */
-export function effectiveDeps(plan: Plan): Map<string, string[]> {
-	const deps = new Map<string, string[]>();
+export function effectiveDeps(plan: Plan): DependencyMap {
+	const deps = new DependencyMap();
+	// Explicit dependencies on a step not seen yet: a later step (not backwards), the step itself,
+	// or an unknown id (validation reports it). Which one is known once every step has been seen.
+	const ahead: string[] = [];
 	for (const phase of plan.phases) {
 		let lastSerial: string | undefined;
 		let parallelSince: string[] = [];
 		for (const step of phase.steps) {
 			if (deps.has(step.id)) continue; // duplicate id: validation reports it, the first one wins
-			if (step.depends_on.length > 0) deps.set(step.id, unique(step.depends_on));
-			else if (step.parallel) deps.set(step.id, lastSerial ? [lastSerial] : []);
+			if (step.depends_on.length > 0) {
+				const list = step.depends_on;
+				for (let k = 0; k < list.length; k++) if (!deps.has(list[k]!)) ahead.push(list[k]!);
+				deps.set(step.id, unique(list));
+			} else if (step.parallel) deps.set(step.id, lastSerial ? [lastSerial] : []);
 			else if (parallelSince.length > 0) deps.set(step.id, [...parallelSince]);
 			else deps.set(step.id, lastSerial ? [lastSerial] : []);
 
@@ -35,6 +51,7 @@ export function effectiveDeps(plan: Plan): Map<string, string[]> {
 			}
 		}
 	}
+	deps.backwards = ahead.every((d) => !deps.has(d));
 	return deps;
 }
 
@@ -56,7 +73,7 @@ function unique(ids: string[]): string[] {
  * at the end (`['T003', 'T005', 'T003']`); null when there is none. Unknown ids are ignored.
  */
 export function findCycle(plan: Plan, deps: Map<string, string[]> = effectiveDeps(plan)): string[] | null {
-	if (pointsBackwards(plan, deps)) return null;
+	if (deps instanceof DependencyMap ? deps.backwards : pointsBackwards(plan, deps)) return null;
 	const WHITE = 0;
 	const GREY = 1;
 	const BLACK = 2;
@@ -155,6 +172,8 @@ class MinHeap {
  * are appended in plan order so the result always holds every step once.
  */
 export function phaseOrder(steps: Step[], deps: Map<string, string[]>): Step[] {
+	// `steps` are a phase of the plan `deps` was computed from, in plan order.
+	if (deps instanceof DependencyMap && deps.backwards) return steps.slice();
 	const index = new Map<string, number>();
 	steps.forEach((s, i) => {
 		if (!index.has(s.id)) index.set(s.id, i);

@@ -51,6 +51,39 @@ describe('phaseOrder', () => {
 	});
 });
 
+describe('effectiveDeps: backwards', () => {
+	it('says whether every dependency on a step of the plan names a step above it', async () => {
+		expect(effectiveDeps(mkPlan([[S('A'), P('B'), S('C', [], {depends_on: ['A', 'B']})], [S('D', [], {depends_on: ['C']})]])).backwards).toBe(true);
+		expect(effectiveDeps(mkPlan([[S('A', [], {depends_on: ['nowhere']}), S('B')]])).backwards).toBe(true); // unknown ids are the checks' business
+		expect(effectiveDeps(mkPlan([[S('A', [], {depends_on: ['B']}), S('B')]])).backwards).toBe(false);
+		expect(effectiveDeps(mkPlan([[S('A'), S('B', [], {depends_on: ['B']})]])).backwards).toBe(false);
+		expect(effectiveDeps(mkPlan([[S('A')], [S('C', [], {depends_on: ['A']}), S('A', [], {depends_on: ['C']})]])).backwards).toBe(true); // a repeated id: the first one counts
+	});
+
+	it('gives the same order and cycles as the general walks', async () => {
+		let seed = 11;
+		const next = (n: number) => {
+			seed ^= seed << 13;
+			seed ^= seed >>> 17;
+			seed ^= seed << 5;
+			return (seed >>> 0) % n;
+		};
+		for (let round = 0; round < 300; round++) {
+			const n = 2 + next(8);
+			const steps: StepInput[] = [];
+			for (let i = 0; i < n; i++) {
+				const depends_on = next(3) === 0 ? [`s${next(n + 1)}`] : [];
+				steps.push(next(2) ? P(`s${i}`, [], {depends_on}) : S(`s${i}`, [], {depends_on}));
+			}
+			const plan = mkPlan([steps]);
+			const deps = effectiveDeps(plan);
+			const plain = new Map(deps);
+			expect(phaseOrder(plan.phases[0]!.steps, deps).map((s) => s.id)).toEqual(phaseOrder(plan.phases[0]!.steps, plain).map((s) => s.id));
+			expect(findCycle(plan, deps)).toEqual(findCycle(plan, plain));
+		}
+	});
+});
+
 describe('findCycle', () => {
 	it('finds none in a long plan whose dependencies all point back', async () => {
 		const steps: StepInput[] = [];
