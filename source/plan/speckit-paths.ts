@@ -170,9 +170,8 @@ export function pathFromToken(token: string, quoted: boolean): string | undefine
  * "src/models/Folder.ts, Project.ts" → src/models/Folder.ts, src/models/Project.ts.
  */
 export function extractPaths(text: string): string[] {
-	const found: string[] = [];
-	// A task names a few paths: a look through them is cheaper than a Set until there are many.
-	let seen: Set<string> | undefined;
+	if (SIMPLE_TEXT.test(text)) return simpleTextPaths(text);
+	const found = new FoundPaths();
 	let prevDir: string | undefined;
 	let prevEndsList = false;
 	let prevWord = '';
@@ -182,26 +181,20 @@ export function extractPaths(text: string): string[] {
 		const word = token.length <= 9 ? lowerCase(token) : '';
 		const fileish = token.includes('.') || token.includes('/') || isBareFileName(token);
 		let p = fileish ? pathFromToken(token, quoted) : undefined;
-		if (p && referring && (p.startsWith('contracts/') || FEATURE_DOCUMENTS.has(basename(p)) || /^[^/]+\.md$/i.test(p))) {
+		if (p && referring && isReadDocument(p)) {
 			p = undefined;
 		} else if (p) {
 			if (!p.includes('/') && prevEndsList && prevDir) p = prevDir + p;
-			if (seen ? !seen.has(p) : !found.includes(p)) {
-				found.push(p);
-				if (seen) seen.add(p);
-				else if (found.length > 16) seen = new Set(found);
-			}
-			const slash = p.lastIndexOf('/');
-			if (slash !== -1 && !p.endsWith('/**')) prevDir = p.slice(0, slash + 1);
+			found.add(p);
+			prevDir = folderOf(p) ?? prevDir;
 		} else {
 			prevDir = undefined;
 		}
-		if (REFERENCE_WORDS.has(word) || ((word === 'to' || word === 'on') && REFERENCE_PAIRS.has(`${prevWord} ${word}`))) referring = true;
-		else if (referring && !LIST_WORDS.has(word) && !(fileish && token.length <= 300 && PATH_LIKE.test(token))) referring = false;
+		if (isReferenceWord(word, prevWord)) referring = true;
+		else if (referring && !keepsReferring(word, token)) referring = false;
 		prevEndsList = raw.endsWith(',');
 		prevWord = word;
 	};
-	if (SIMPLE_TEXT.test(text)) return simpleTextPaths(text);
 	// One left-to-right scan over code spans and runs of printable ASCII (so CJK text around a
 	// path, "在src/db/schema.ts中", splits cleanly). A code span with spaces is a command, not a path.
 	const n = text.length;
@@ -249,7 +242,7 @@ export function extractPaths(text: string): string[] {
 		const raw = text.slice(start, j);
 		consider(raw, stripPunctuation(raw), false);
 	}
-	return withoutBareDuplicates(found);
+	return withoutBareDuplicates(found.list);
 }
 
 /** Printable ASCII and spaces only, no backtick. */
@@ -264,8 +257,7 @@ const SIMPLE_TEXT = /^[\x20-\x5f\x61-\x7e]*$/;
  */
 function simpleTextPaths(text: string): string[] {
 	const raws = text.split(' ');
-	const found: string[] = [];
-	let seen: Set<string> | undefined;
+	const found = new FoundPaths();
 	// The folder a bare name after "dir/a.ts," inherits, as of the last token that could be a path.
 	let prevDir: string | undefined;
 	let lastCandidate = -1;
@@ -279,23 +271,46 @@ function simpleTextPaths(text: string): string[] {
 		// A word in between ends any folder carried over.
 		if (before !== lastCandidate) prevDir = undefined;
 		lastCandidate = k;
-		const token = stripPunctuation(raw);
-		let p = pathFromToken(token, false);
+		let p = pathFromToken(stripPunctuation(raw), false);
 		if (p === undefined) {
 			prevDir = undefined;
 			continue;
 		}
 		if (isReadDocument(p) && referringBefore(raws, k)) continue;
-		if (!p.includes('/') && prevDir && before !== -1 && raws[before]!.endsWith(',')) p = prevDir + p;
-		if (seen ? !seen.has(p) : !found.includes(p)) {
-			found.push(p);
-			if (seen) seen.add(p);
-			else if (found.length > 16) seen = new Set(found);
-		}
-		const slash = p.lastIndexOf('/');
-		if (slash !== -1 && !p.endsWith('/**')) prevDir = p.slice(0, slash + 1);
+		if (!p.includes('/') && prevDir && raws[before]!.endsWith(',')) p = prevDir + p;
+		found.add(p);
+		prevDir = folderOf(p) ?? prevDir;
 	}
-	return withoutBareDuplicates(found);
+	return withoutBareDuplicates(found.list);
+}
+
+/** Paths in order of appearance, without repeats. A task names a few: a look through them is cheaper than a Set until there are many. */
+class FoundPaths {
+	readonly list: string[] = [];
+	private seen: Set<string> | undefined;
+
+	add(p: string): void {
+		if (this.seen ? this.seen.has(p) : this.list.includes(p)) return;
+		this.list.push(p);
+		if (this.seen) this.seen.add(p);
+		else if (this.list.length > 16) this.seen = new Set(this.list);
+	}
+}
+
+/** The folder a following bare name inherits from a path ("src/a.ts" → "src/"); none for a folder glob or a bare name. */
+function folderOf(p: string): string | undefined {
+	const slash = p.lastIndexOf('/');
+	return slash !== -1 && !p.endsWith('/**') ? p.slice(0, slash + 1) : undefined;
+}
+
+/** "per", "from", … or the second word of "according to", "based on": what follows is read, not changed. */
+function isReferenceWord(word: string, prevWord: string): boolean {
+	return REFERENCE_WORDS.has(word) || ((word === 'to' || word === 'on') && REFERENCE_PAIRS.has(`${prevWord} ${word}`));
+}
+
+/** After a reference word, a list word or another path keeps the reading: "per a.md and docs/b.md". */
+function keepsReferring(word: string, token: string): boolean {
+	return LIST_WORDS.has(word) || (token.length <= 300 && PATH_LIKE.test(token));
 }
 
 /**
@@ -337,16 +352,9 @@ function referringBefore(raws: string[], k: number): boolean {
 	for (let j = previousToken(raws, k); j !== -1; j = previousToken(raws, j)) {
 		const raw = raws[j]!;
 		const word = wordOf(raw);
-		if (REFERENCE_WORDS.has(word)) return true;
-		if (word === 'to' || word === 'on') {
-			const w = previousToken(raws, j);
-			if (REFERENCE_PAIRS.has(`${w === -1 ? '' : wordOf(raws[w]!)} ${word}`)) return true;
-		}
-		if (LIST_WORDS.has(word)) continue;
-		if (isLongPlainWord(raw)) return false;
-		const token = stripPunctuation(raw);
-		const fileish = token.includes('.') || token.includes('/') || isBareFileName(token);
-		if (!(fileish && token.length <= 300 && PATH_LIKE.test(token))) return false;
+		const w = previousToken(raws, j);
+		if (isReferenceWord(word, w === -1 ? '' : wordOf(raws[w]!))) return true;
+		if (isLongPlainWord(raw) || !keepsReferring(word, stripPunctuation(raw))) return false;
 	}
 	return false;
 }
