@@ -55,17 +55,23 @@ export function effectiveDeps(plan: Plan): DependencyMap {
 	return deps;
 }
 
-/** A copy without repeats, first occurrence kept. Most lists hold one to a few ids: no Set for those. */
+/**
+ * The list without repeats, first occurrence kept: the list itself when it has none (nothing
+ * changes a step's depends_on, and a 10,000-step import then makes no second array per step).
+ * Most lists hold one to a few ids: no Set for those.
+ */
 function unique(ids: string[]): string[] {
 	const n = ids.length;
-	if (n > 16) return [...new Set(ids)];
-	const out = ids.slice();
+	if (n > 16) {
+		const set = new Set(ids);
+		return set.size === n ? ids : [...set];
+	}
 	for (let i = 1; i < n; i++) {
 		for (let j = 0; j < i; j++) {
 			if (ids[i] === ids[j]) return [...new Set(ids)];
 		}
 	}
-	return out;
+	return ids;
 }
 
 /**
