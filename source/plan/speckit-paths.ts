@@ -319,8 +319,11 @@ function keepsReferring(word: string, token: string): boolean {
  */
 function mayNamePath(raw: string): boolean {
 	if (raw.includes('.') || raw.includes('/')) return true;
-	return (raw.includes('file') || raw.includes('CODEOWNERS')) && !isLongPlainWord(raw);
+	return BARE_NAME_INSIDE.test(raw) && !isLongPlainWord(raw);
 }
+
+/** Any of BARE_FILE_NAMES anywhere in a token ("(Makefile)," still holds one). */
+const BARE_NAME_INSIDE = new RegExp([...BARE_FILE_NAMES].join('|'));
 
 /** A long word without "." or "/": neither a path, a build file's name nor a reference word. */
 function isLongPlainWord(raw: string): boolean {
