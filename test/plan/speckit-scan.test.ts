@@ -68,6 +68,13 @@ describe('extractPaths', () => {
 		expect(extractPaths(text)).toEqual(expected);
 	});
 
+	it('drops repeats among many paths, in plain text and in the full scan', () => {
+		const paths = Array.from({length: 20}, (_, i) => `src/m${i}.ts`);
+		const text = `Touch ${paths.join(' ')} then src/m3.ts and src/m18.ts again`;
+		expect(extractPaths(text)).toEqual(paths);
+		expect(extractPaths(`${text}\u00a0`)).toEqual(paths);
+	});
+
 	// Plain ASCII text takes a shortcut that reads only the tokens that may be paths; any other
 	// character sends the same text through the full scan. Both must agree on every text.
 	it('reads plain text as the full scan does', () => {
