@@ -3,8 +3,8 @@
 //
 // Method (shared/notes/perf-anchors.md): every figure of ours is set against a baseline measured in
 // the same run; baseline and ours alternate (A B, then B A, …) in fresh temp repos prepared outside
-// the timing; each figure is the median of N runs (default 5) and each ratio the median of the
-// per-pair ratios. Prints a table per case and writes it to bench/RESULTS.md: the sections of the
+// the timing; each figure is the median of N runs and each ratio the median of the per-pair ratios.
+// N defaults per case (RUNS below): more where one run is short and the machine's noise is large. Prints a table per case and writes it to bench/RESULTS.md: the sections of the
 // cases run now are replaced, those of other cases are kept as they were.
 // The whole suite takes a few minutes; nothing is installed at run time (no tmux: flood is skipped).
 import {spawn, spawnSync} from 'node:child_process';
@@ -633,6 +633,8 @@ async function parallelCase({runs, tmp}) {
 }
 
 const CASES = {checkpoint: checkpointCase, flood: floodCase, import: importCase, parallel: parallelCase};
+/** Runs per case without --runs: a flood or an import run takes under a second, a checkpoint run ~15 s (three programs). */
+const RUNS = {checkpoint: 7, flood: 9, import: 9, parallel: 5};
 
 // ---------------------------------------------------------------------------------------------
 // Output
@@ -691,7 +693,7 @@ function printTable(result) {
 
 async function main() {
 	const argv = process.argv.slice(2);
-	let runs = 5;
+	let runs;
 	const names = [];
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--runs') runs = Number(argv[++i]);
@@ -701,7 +703,7 @@ async function main() {
 			return 0;
 		} else names.push(argv[i]);
 	}
-	if (!Number.isInteger(runs) || runs < 1) {
+	if (runs !== undefined && (!Number.isInteger(runs) || runs < 1)) {
 		process.stderr.write('--runs needs a whole number ≥ 1\n');
 		return 2;
 	}
@@ -716,7 +718,7 @@ async function main() {
 	}
 	const selected = names.length ? names : Object.keys(CASES);
 	const info = machine();
-	log(`bench: ${selected.join(', ')} · ${runs} runs · ${info.nproc} CPUs · node ${info.node}`);
+	log(`bench: ${selected.map((n) => `${n} ×${runs ?? RUNS[n]}`).join(', ')} · ${info.nproc} CPUs · node ${info.node}`);
 	const tmp = mkdtempSync(path.join(os.tmpdir(), 'orc-bench-'));
 	const sections = [];
 	let failed = 0;
@@ -727,14 +729,14 @@ async function main() {
 			const caseInfo = machine();
 			let result;
 			try {
-				result = await CASES[name]({runs, tmp});
+				result = await CASES[name]({runs: runs ?? RUNS[name], tmp});
 			} catch (error) {
 				result = {title: name, error: error.message, rows: [], notes: []};
 			}
 			if (result.error || result.rows.some((r) => r.pass === false)) failed++;
 			printTable(result);
 			log(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
-			sections.push([name, section(name, result, caseInfo, runs)]);
+			sections.push([name, section(name, result, caseInfo, runs ?? RUNS[name])]);
 		}
 	} finally {
 		rmSync(tmp, {recursive: true, force: true});
