@@ -4,8 +4,9 @@
 // Method (shared/notes/perf-anchors.md): every figure of ours is set against a baseline measured in
 // the same run; baseline and ours alternate (A B, then B A, …) in fresh temp repos prepared outside
 // the timing; each figure is the median of N runs and each ratio the median of the per-pair ratios.
-// N defaults per case (RUNS below): more where one run is short and the machine's noise is large. Prints a table per case and writes it to bench/RESULTS.md: the sections of the
-// cases run now are replaced, those of other cases are kept as they were.
+// N defaults per case (RUNS below): more where one run is short and the machine's noise is large.
+// Prints a table per case and writes it to bench/RESULTS.md: the sections of the cases run now are
+// replaced, those of other cases are kept as they were.
 // The whole suite takes a few minutes; nothing is installed at run time (no tmux: flood is skipped).
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, openSync, closeSync} from 'node:fs';

@@ -4,6 +4,7 @@ import {parsePlanText} from '../../source/plan/load-plan.js';
 import {checkPlan} from '../../source/plan/plan-check.js';
 import {effectiveDeps, executionBatches, findCycle, parallelFileConflicts, parallelGroups, phaseOrder} from '../../source/plan/schedule.js';
 import type {Plan, Step} from '../../source/types.js';
+import {seeded} from '../helpers/seeded.js';
 
 // The scheduler's shortcuts (plan order when every dependency points back, no DFS for such a plan,
 // one dependency map handed along, one file index emptied between batches) must give what the
@@ -61,13 +62,7 @@ describe('effectiveDeps: backwards', () => {
 	});
 
 	it('gives the same order and cycles as the general walks', async () => {
-		let seed = 11;
-		const next = (n: number) => {
-			seed ^= seed << 13;
-			seed ^= seed >>> 17;
-			seed ^= seed << 5;
-			return (seed >>> 0) % n;
-		};
+		const next = seeded(11);
 		for (let round = 0; round < 300; round++) {
 			const n = 2 + next(8);
 			const steps: StepInput[] = [];

@@ -5,6 +5,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {buildPrompt} from '../../source/agents/build-prompt.js';
 import {importSpecKit, taskTextAt} from '../../source/plan/speckit.js';
 import {extractPaths, pathFromToken} from '../../source/plan/speckit-paths.js';
+import {seeded} from '../helpers/seeded.js';
 
 // The hand-written character scans that replace regular expressions on the import's hot path:
 // the edges where a scan and the expressions could disagree.
@@ -82,14 +83,7 @@ describe('extractPaths', () => {
 			'plan.md', 'spec.md', 'data-model.md', 'contracts/api.yaml', 'README.md', 'docs/guide.md', 'src/a.ts', 'src/a.ts,', 'b.ts', 'b.ts,',
 			'(src/x.py)', '"lib/y.rb"', 'Makefile', 'Makefile,', 'Dockerfile.', 'Containerfile', 'profile', 'Node.js', 'foo.', 'e.g.', 'dir/',
 			'src/**/*.ts', '*.md', 'Reimplementation', 'Jenkinsfile', 'ABCDEFGHIJKL', '.env', 'www.x.com', '/api/users', 'API.MD', 'x', '', ''];
-		let seed = 7;
-		const next = (n: number) => {
-			// xorshift32: the same texts on every run
-			seed ^= seed << 13;
-			seed ^= seed >>> 17;
-			seed ^= seed << 5;
-			return (seed >>> 0) % n;
-		};
+		const next = seeded(7);
 		for (let i = 0; i < 4000; i++) {
 			const text = Array.from({length: 1 + next(9)}, () => words[next(words.length)]).join(' ');
 			expect(extractPaths(text), text).toEqual(extractPaths(`${text}\u00a0`));
