@@ -178,7 +178,7 @@ export function extractPaths(text: string): string[] {
 	// After "per", "from", … until a word other than a path or "and"/"or": "per a.md and b.md".
 	let referring = false;
 	const consider = (raw: string, token: string, quoted: boolean) => {
-		const word = token.length <= 9 ? lowerCase(token) : '';
+		const word = referenceWord(token);
 		const fileish = token.includes('.') || token.includes('/') || isBareFileName(token);
 		let p = fileish ? pathFromToken(token, quoted) : undefined;
 		if (p && referring && isReadDocument(p)) {
@@ -340,11 +340,14 @@ function isReadDocument(p: string): boolean {
 	return !p.includes('/') || FEATURE_DOCUMENTS.has(basename(p));
 }
 
-/** The word a token counts as for reference words: lower case, at most nine characters, else ''. */
-function wordOf(raw: string): string {
-	if (isLongPlainWord(raw)) return '';
-	const token = stripPunctuation(raw);
+/** The word a token (punctuation stripped) counts as for reference words: lower case, at most nine characters, else ''. */
+function referenceWord(token: string): string {
 	return token.length <= 9 ? lowerCase(token) : '';
+}
+
+/** referenceWord of a token as split; '' for a long plain word, as the scan skips those. */
+function wordOf(raw: string): string {
+	return isLongPlainWord(raw) ? '' : referenceWord(stripPunctuation(raw));
 }
 
 /**
@@ -354,10 +357,13 @@ function wordOf(raw: string): string {
 function referringBefore(raws: string[], k: number): boolean {
 	for (let j = previousToken(raws, k); j !== -1; j = previousToken(raws, j)) {
 		const raw = raws[j]!;
-		const word = wordOf(raw);
+		// A long plain word is neither a reference word, a list word nor a path: the reading ends.
+		if (isLongPlainWord(raw)) return false;
+		const token = stripPunctuation(raw);
+		const word = referenceWord(token);
 		const w = previousToken(raws, j);
 		if (isReferenceWord(word, w === -1 ? '' : wordOf(raws[w]!))) return true;
-		if (isLongPlainWord(raw) || !keepsReferring(word, stripPunctuation(raw))) return false;
+		if (!keepsReferring(word, token)) return false;
 	}
 	return false;
 }
