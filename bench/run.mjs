@@ -191,9 +191,31 @@ async function checkpointCase({runs, tmp}) {
 			'}',
 		].join('\n') + '\n',
 	);
+	// The same loop through the two libraries the project is built on (execa for the agent, with the
+	// runner's options; simple-git for git, with the commands ours runs: both print, so simple-git's
+	// 50 ms wait for silent commands never applies): what the libraries cost before any code of ours.
+	const libsScript = path.join(tmp, 'checkpoint-libs-floor.mjs');
+	writeFileSync(
+		libsScript,
+		[
+			`import {execa} from ${JSON.stringify(import.meta.resolve('execa'))};`,
+			`import {simpleGit} from ${JSON.stringify(import.meta.resolve('simple-git'))};`,
+			'const cwd = process.argv[2];',
+			'const git = simpleGit({baseDir: cwd});',
+			`for (let i = 1; i <= ${STEPS}; i++) {`,
+			"	const agent = execa('bash', ['-c', `echo ${i} >> src/f${i}.txt`], {cwd, detached: true, cleanup: true, buffer: false, reject: false, stdin: 'ignore'});",
+			'	agent.stdout.resume();',
+			'	agent.stderr.resume();',
+			'	if ((await agent).exitCode !== 0) throw new Error(`step ${i} failed`);',
+			"	await git.raw(['add', '-A', '--verbose']);",
+			"	await git.raw(['commit', '--no-verify', '-m', `step ${i}`]);",
+			'}',
+		].join('\n') + '\n',
+	);
 	const commands = {
 		base: () => ['bash', [baseScript]],
 		node: () => [process.execPath, [nodeScript]],
+		libs: () => [process.execPath, [libsScript]],
 		ours: () => [process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes']],
 	};
 
@@ -215,19 +237,25 @@ async function checkpointCase({runs, tmp}) {
 	const base = [];
 	const ours = [];
 	const floor = [];
-	const orders = [['base', 'node', 'ours'], ['ours', 'base', 'node'], ['node', 'ours', 'base']];
+	const libs = [];
+	const programs = ['base', 'node', 'libs', 'ours'];
 	for (let n = 1; n <= runs; n++) {
 		const got = {};
-		for (const which of orders[(n - 1) % orders.length]) got[which] = await one(which, n);
+		// Rotating order: each program runs first, second, … in turn.
+		const shift = (n - 1) % programs.length;
+		for (const which of [...programs.slice(shift), ...programs.slice(0, shift)]) got[which] = await one(which, n);
 		base.push(got.base);
 		ours.push(got.ours);
 		floor.push(got.node);
-		log(`  checkpoint run ${n}: bash ${fmtMs(got.base.ms)} · bare node ${fmtMs(got.node.ms)} · ours ${fmtMs(got.ours.ms)}`);
+		libs.push(got.libs);
+		log(`  checkpoint run ${n}: bash ${fmtMs(got.base.ms)} · bare node ${fmtMs(got.node.ms)} · node + execa + simple-git ${fmtMs(got.libs.ms)} · ours ${fmtMs(got.ours.ms)}`);
 	}
 	const ratios = ours.map((o, i) => o.ms / base[i].ms);
 	const ratio = median(ratios);
 	const floorRatios = floor.map((f, i) => f.ms / base[i].ms);
 	const overFloor = ours.map((o, i) => o.ms / floor[i].ms);
+	const libsRatios = libs.map((l, i) => l.ms / base[i].ms);
+	const overLibs = ours.map((o, i) => o.ms / libs[i].ms);
 	const split = (key) => fmtMs(median(ours.map((o) => o.split?.[key])));
 	const oursRss = median(ours.map((o) => o.rss));
 	return {
@@ -237,12 +265,15 @@ async function checkpointCase({runs, tmp}) {
 			{metric: 'per step (wall / 100)', baseline: fmtMs(median(base.map((b) => b.ms)) / STEPS), ours: fmtMs(median(ours.map((o) => o.ms)) / STEPS), ratio: fmtRatio(ratio), target: '', pass: null},
 			{metric: 'floor: the same commands from a bare Node loop (child_process.spawn, no libraries)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, floor.map((f) => f.ms)), ratio: fmtRatio(median(floorRatios)), target: '', pass: null},
 			{metric: 'ours against the bare Node loop', baseline: fmtMs(median(floor.map((f) => f.ms))), ours: fmtMs(median(ours.map((o) => o.ms))), ratio: fmtRatio(median(overFloor)), target: '', pass: null},
+			{metric: 'floor with the libraries: the same loop with execa (agent) and simple-git (add, commit)', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, libs.map((l) => l.ms)), ratio: fmtRatio(median(libsRatios)), target: '', pass: null},
+			{metric: 'ours against the loop with the libraries', baseline: fmtMs(median(libs.map((l) => l.ms))), ours: fmtMs(median(ours.map((o) => o.ms))), ratio: fmtRatio(median(overLibs)), target: '', pass: null},
 			{metric: 'peak RSS', baseline: fmtMiB(median(base.map((b) => b.rss))), ours: fmtMiB(oursRss), ratio: '', target: '', pass: null},
 		],
 		notes: [
 			'Baseline: a bash loop running the same 100 commands through `bash -c`, each followed by `git add -A; git commit -q`, in an identical fresh repo.',
-			'Ours: `node dist/cli.js run plan.yaml --headless --yes` (one phase, a gate with no checks), whole process. All three checked to make exactly 100 commits.',
-			'Floor: a 10-line Node script that spawns the same `bash -c`, `git add -A` and `git commit -q` with child_process.spawn and drops their output: what any Node program pays here for starting processes (a fork of a ~45 MB Node process instead of a ~6 MB bash), before any work of its own. The three run in rotating order.',
+			'Ours: `node dist/cli.js run plan.yaml --headless --yes` (one phase, a gate with no checks), whole process. All four checked to make exactly 100 commits.',
+			'Floor: a 10-line Node script that spawns the same `bash -c`, `git add -A` and `git commit -q` with child_process.spawn and drops their output: what any Node program pays here for starting processes (a fork of a ~45 MB Node process instead of a ~6 MB bash), before any work of its own.',
+			'Floor with the libraries: the same loop with the agent started by execa (the runner\'s options: own process group, streamed, not buffered) and git called through simple-git with the commands ours runs (`add -A --verbose`, `commit --no-verify`, both printing), all output dropped: what the two libraries the project is built on cost before any code of ours. The four programs run in rotating order.',
 			`Ratio: median of the per-run ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}).`,
 			`Where ours spends a step (medians from events.jsonl): step_started → step_finished (agent, add, commit, diff) ${split('inside')}; step_finished → next step_started ${split('between')}; the rest of the process (node start-up, plan load, start checkpoint before the first step; gate, tag and summary after the last) ${fmtMs(median(ours.map((o) => o.split && o.ms - o.split.span)))}.`,
 		],
@@ -634,7 +665,7 @@ async function parallelCase({runs, tmp}) {
 }
 
 const CASES = {checkpoint: checkpointCase, flood: floodCase, import: importCase, parallel: parallelCase};
-/** Runs per case without --runs: a flood or an import run takes under a second, a checkpoint run ~15 s (three programs). */
+/** Runs per case without --runs: a flood or an import run takes under a second, a checkpoint run ~20 s (four programs). */
 const RUNS = {checkpoint: 7, flood: 9, import: 9, parallel: 5};
 
 // ---------------------------------------------------------------------------------------------
