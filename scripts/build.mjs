@@ -8,6 +8,7 @@ import {build} from 'esbuild';
 import {readdirSync, statSync, rmSync, existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
+import {inkFrameCache} from './ink-frame-cache.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(root, 'dist');
@@ -28,6 +29,8 @@ const result = await build({
 	minifySyntax: true,
 	jsx: 'automatic',
 	alias: {'react-devtools-core': path.join(root, 'scripts/devtools-stub.mjs')},
+	// Ink's per-frame caches kept from one frame to the next (scripts/ink-frame-cache.mjs).
+	plugins: [inkFrameCache()],
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
 		// CommonJS dependencies (write-file-atomic, …) expect require, __filename and __dirname;
