@@ -1,5 +1,5 @@
 // The benchmark suite: `npm run bench` (builds dist/ first), or `node bench/run.mjs [case…] [--runs N]`
-// after a build. Cases: checkpoint (issue 2), flood (issue 3), import (issue 4), parallel (issue 5).
+// after a build. Cases: checkpoint (issue 2), flood and keys (issue 3), import (issue 4), parallel (issue 5).
 //
 // Method (shared/notes/perf-anchors.md): every figure of ours is set against a baseline measured in
 // the same run; baseline and ours alternate (A B, then B A, …) in fresh temp repos prepared outside
@@ -16,7 +16,8 @@ import {fileURLToPath} from 'node:url';
 import {setTimeout as sleep} from 'node:timers/promises';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const cli = path.join(root, 'dist/cli.js');
+// BENCH_CLI=path/to/cli.js times another build (an A/B of two builds, alternating calls).
+const cli = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(root, 'dist/cli.js');
 const resultsPath = path.join(root, 'bench/RESULTS.md');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const MEMORY_DIR = '.specify/agents/context/implementation';
@@ -471,6 +472,141 @@ async function floodCase({runs, tmp}) {
 	};
 }
 
+/**
+ * Issue 3, item 7: an agent printing 10,000 lines a second (the issue's rate) must neither slow
+ * down nor make the UI lag on keys. The agent's wall time under the UI against /dev/null, and the
+ * time from a key to the screen that answers it (`?` opens the help, `?` closes it) during that
+ * output against the same keys while the running agent prints nothing.
+ */
+async function keysCase({runs, tmp}) {
+	const RATE = 10_000;
+	const SECONDS = 5;
+	const TOGGLES = 4; // `?` twice each: open, close
+	const PAUSE = 150;
+	if (spawnSync('tmux', ['-V']).status !== 0) return {title: 'keys (issue 3)', skipped: 'tmux is not installed on this machine: case skipped', rows: [], notes: []};
+	const template = path.join(tmp, 'keys-template');
+	initRepo(template);
+	// Paced from the clock: RATE lines a second, one write each; an agent that is held up (its
+	// reader behind) catches up by writing more per tick, so its wall time shows any hold-up.
+	writeFileSync(
+		path.join(template, 'paced.mjs'),
+		[
+			'const [rate, seconds] = process.argv.slice(2).map(Number);',
+			'const total = rate * seconds;',
+			'const start = performance.now();',
+			'let i = 0;',
+			'const tick = () => {',
+			'\tconst due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));',
+			'\twhile (i < due) process.stdout.write(`line ${++i} of the paced output\\n`);',
+			'\tif (i < total) setTimeout(tick, 5);',
+			'};',
+			'tick();',
+		].join('\n') + '\n',
+	);
+	const loud = `node paced.mjs ${RATE} ${SECONDS}`;
+	const quiet = `node paced.mjs 0 0; sleep ${SECONDS}`;
+	writeFileSync(path.join(template, 'loud.yaml'), plan('keys', [{id: 'loud', title: `print ${RATE} lines a second`, run: loud}]));
+	writeFileSync(path.join(template, 'quiet.yaml'), plan('keys', [{id: 'quiet', title: 'print nothing', run: quiet}]));
+	commitAll(template, 'paced producer');
+	const socket = `orc-bench-keys-${process.pid}`;
+	const tmux = (...args) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+	const HELP = 'Help · ? or esc to close';
+
+	const baseline = async (n) => {
+		const repo = freshCopy(template, path.join(tmp, `keys-base-${n}`));
+		const devnull = openSync('/dev/null', 'w');
+		const r = await run('bash', ['-c', loud], {cwd: repo, stdio: ['ignore', devnull, 'pipe']});
+		closeSync(devnull);
+		if (r.code !== 0) throw new Error(`baseline exited ${r.code}: ${r.stderr}`);
+		rmSync(repo, {recursive: true, force: true});
+		return {ms: r.ms};
+	};
+
+	/** Sends `key`, then reads the screen until `shown(screen)`; the key-to-screen time in ms. */
+	const answer = async (session, key, shown) => {
+		const start = performance.now();
+		tmux('send-keys', '-t', session, key);
+		for (;;) {
+			const screen = tmux('capture-pane', '-p', '-t', session).stdout ?? '';
+			if (shown(screen)) return performance.now() - start;
+			if (performance.now() - start > 5000) throw new Error(`no answer to "${key}" after 5 s; screen: ${tail(screen, 6)}`);
+			await sleep(2);
+		}
+	};
+
+	const ours = async (which, n) => {
+		const repo = freshCopy(template, path.join(tmp, `keys-${which}-${n}`));
+		const exitFile = path.join(tmp, `keys-${which}-${n}.exit`);
+		const session = `keys${which}${n}`;
+		const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, '-c', repo, `env -u CI TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run ${which}.yaml --yes; echo $? > ${exitFile}`);
+		if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		const started = performance.now();
+		const waitFor = async (pred, what) => {
+			while (!pred()) {
+				if (performance.now() - started > 60_000) throw new Error(`${which}: no ${what} after 60 s`);
+				await sleep(20);
+			}
+		};
+		await waitFor(() => readEvents(repo).some((e) => e.type === 'agent_spawned'), 'agent_spawned');
+		await sleep(1000); // into the output (the agent's node has started)
+		const latencies = [];
+		// A pause before each key, as between a person's keypresses: back to back, every key would
+		// land within Ink's frame interval (34 ms at 30 fps) of the frame before and wait for it.
+		for (let k = 0; k < TOGGLES; k++) {
+			await sleep(PAUSE);
+			latencies.push(await answer(session, '?', (screen) => screen.includes(HELP)));
+			await sleep(PAUSE);
+			latencies.push(await answer(session, '?', (screen) => !screen.includes(HELP)));
+		}
+		const during = !readEvents(repo).some((e) => e.type === 'step_finished');
+		await waitFor(() => readEvents(repo).some((e) => e.type === 'session_finished'), 'session_finished');
+		tmux('send-keys', '-t', session, 'q');
+		await waitFor(() => existsSync(exitFile), 'exit');
+		const agentMs = readEvents(repo).find((e) => e.type === 'step_finished')?.agentMs ?? null;
+		rmSync(repo, {recursive: true, force: true});
+		if (!during) throw new Error(`${which}: the agent ended before the keys were measured`);
+		return {agentMs, latencies};
+	};
+
+	const base = [];
+	const loudRuns = [];
+	const quietRuns = [];
+	try {
+		await ours('loud', 0); // warm-up
+		for (let n = 1; n <= runs; n++) {
+			const order = n % 2 ? ['b', 'l', 'q'] : ['q', 'l', 'b'];
+			const got = {};
+			for (const k of order) got[k] = k === 'b' ? await baseline(n) : await ours(k === 'l' ? 'loud' : 'quiet', n);
+			base.push(got.b);
+			loudRuns.push(got.l);
+			quietRuns.push(got.q);
+			log(`  keys run ${n}: agent /dev/null ${fmtMs(got.b.ms)} · under the UI ${fmtMs(got.l.agentMs)} · key → screen while printing ${fmtMs(median(got.l.latencies))} (max ${fmtMs(Math.max(...got.l.latencies))}) · while quiet ${fmtMs(median(got.q.latencies))}`);
+		}
+	} finally {
+		tmux('kill-server');
+		rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid()}`, socket), {force: true});
+	}
+	const wallRatios = loudRuns.map((l, i) => l.agentMs / base[i].ms);
+	const loudLat = loudRuns.map((l) => median(l.latencies));
+	const quietLat = quietRuns.map((q) => median(q.latencies));
+	const allLoud = loudRuns.flatMap((l) => l.latencies);
+	const allQuiet = quietRuns.flatMap((q) => q.latencies);
+	const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
+	return {
+		title: `keys (issue 3): an agent printing ${RATE.toLocaleString('en')} lines a second for ${SECONDS} s under the full UI in tmux 120×40`,
+		rows: [
+			{metric: 'agent wall (spawn → exit): /dev/null against under the UI', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, loudRuns.map((l) => l.agentMs)), ratio: fmtRatio(median(wallRatios)), target: '', pass: null},
+			{metric: 'key → screen (median per run): agent printing nothing against printing', baseline: withRange(fmtMs, quietLat), ours: withRange(fmtMs, loudLat), ratio: fmtRatio(median(loudLat.map((l, i) => l / quietLat[i]))), target: '', pass: null},
+			{metric: 'key → screen, 90th percentile of every key', baseline: fmtMs(p90(allQuiet)), ours: fmtMs(p90(allLoud)), ratio: '', target: '', pass: null},
+		],
+		notes: [
+			`Agent: \`${loud}\`, ${RATE.toLocaleString('en')} lines a second paced by the clock, one write per line; held up, it writes more per tick to catch up, so its wall time shows any hold-up (${SECONDS} s when none). Baseline: the same command with stdout on /dev/null.`,
+			`Keys: one second into the output, \`?\` (help opens) and \`?\` again (it closes), ${TOGGLES} times each, ${PAUSE} ms apart; each time is from \`tmux send-keys\` to the first \`capture-pane\` that shows the answer (the screen is read every ~5 ms, so the figure includes tmux's own round trips). Baseline for the keys: the same plan shape with an agent that prints nothing (\`sleep ${SECONDS}\`), so the same running screen without the output.`,
+			`Ratios: median of the per-run ratios (agent wall ${wallRatios.map((r) => r.toFixed(2)).join(', ')}).`,
+		],
+	};
+}
+
 /** Issue 4: validate --json of a 10,000-task spec-kit tasks.md against node's own start-up. */
 async function importCase({runs, tmp}) {
 	const TASKS = 10_000;
@@ -664,9 +800,9 @@ async function parallelCase({runs, tmp}) {
 	};
 }
 
-const CASES = {checkpoint: checkpointCase, flood: floodCase, import: importCase, parallel: parallelCase};
+const CASES = {checkpoint: checkpointCase, flood: floodCase, keys: keysCase, import: importCase, parallel: parallelCase};
 /** Runs per case without --runs: a flood or an import run takes under a second, a checkpoint run ~20 s (four programs). */
-const RUNS = {checkpoint: 7, flood: 9, import: 9, parallel: 5};
+const RUNS = {checkpoint: 7, flood: 9, keys: 5, import: 9, parallel: 5};
 
 // ---------------------------------------------------------------------------------------------
 // Output
