@@ -568,9 +568,26 @@ async function keysCase({runs, tmp}) {
 		return {agentMs, latencies};
 	};
 
+	// The floor of the measurement itself: a shell loop that redraws its screen on every key.
+	const floorRun = async (n) => {
+		const session = `keysfloor${n}`;
+		const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, `bash -c 'stty -echo -icanon; while true; do c=$(dd bs=1 count=1 2>/dev/null); clear; echo "key $c $RANDOM"; done'`);
+		if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		await sleep(300);
+		const latencies = [];
+		for (let k = 0; k < 2 * TOGGLES; k++) {
+			await sleep(PAUSE);
+			const before = tmux('capture-pane', '-p', '-t', session).stdout ?? '';
+			latencies.push(await answer(session, 'x', (screen) => screen !== before && screen.includes('key x')));
+		}
+		tmux('kill-session', '-t', session);
+		return {latencies};
+	};
+
 	const base = [];
 	const loudRuns = [];
 	const quietRuns = [];
+	const floorRuns = [];
 	try {
 		await ours('loud', 0); // warm-up
 		for (let n = 1; n <= runs; n++) {
@@ -580,7 +597,8 @@ async function keysCase({runs, tmp}) {
 			base.push(got.b);
 			loudRuns.push(got.l);
 			quietRuns.push(got.q);
-			log(`  keys run ${n}: agent /dev/null ${fmtMs(got.b.ms)} · under the UI ${fmtMs(got.l.agentMs)} · key → screen while printing ${fmtMs(median(got.l.latencies))} (max ${fmtMs(Math.max(...got.l.latencies))}) · while quiet ${fmtMs(median(got.q.latencies))}`);
+			floorRuns.push(await floorRun(n));
+			log(`  keys run ${n}: agent /dev/null ${fmtMs(got.b.ms)} · under the UI ${fmtMs(got.l.agentMs)} · key → screen while printing ${fmtMs(median(got.l.latencies))} (max ${fmtMs(Math.max(...got.l.latencies))}) · while quiet ${fmtMs(median(got.q.latencies))} · shell loop ${fmtMs(median(floorRuns.at(-1).latencies))}`);
 		}
 	} finally {
 		tmux('kill-server');
@@ -598,6 +616,7 @@ async function keysCase({runs, tmp}) {
 			{metric: 'agent wall (spawn → exit): /dev/null against under the UI', baseline: withRange(fmtMs, base.map((b) => b.ms)), ours: withRange(fmtMs, loudRuns.map((l) => l.agentMs)), ratio: fmtRatio(median(wallRatios)), target: '', pass: null},
 			{metric: 'key → screen (median per run): agent printing nothing against printing', baseline: withRange(fmtMs, quietLat), ours: withRange(fmtMs, loudLat), ratio: fmtRatio(median(loudLat.map((l, i) => l / quietLat[i]))), target: '', pass: null},
 			{metric: 'key → screen, 90th percentile of every key', baseline: fmtMs(p90(allQuiet)), ours: fmtMs(p90(allLoud)), ratio: '', target: '', pass: null},
+			{metric: 'floor: key → screen for a shell loop that redraws on each key (tmux and the measurement alone)', baseline: '', ours: withRange(fmtMs, floorRuns.map((f) => median(f.latencies))), ratio: '', target: '', pass: null},
 		],
 		notes: [
 			`Agent: \`${loud}\`, ${RATE.toLocaleString('en')} lines a second paced by the clock, one write per line; held up, it writes more per tick to catch up, so its wall time shows any hold-up (${SECONDS} s when none). Baseline: the same command with stdout on /dev/null.`,
