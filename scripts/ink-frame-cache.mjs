@@ -8,10 +8,10 @@
 // the app at 120×40, those three took ~35% of a frame.
 //
 // Here one set of caches serves every frame, each cache in two generations of at most LIMIT
-// entries (see GenerationalMap), so memory stays bounded whatever the agents print. The cached
-// values are pure functions of their keys (widths, styled-character arrays that Ink only reads,
-// slices), so a frame is the same with or without the patch (test/ui/ink-frame-cache.test.ts
-// renders both and compares).
+// characters of keys (see GenerationalMap), so memory stays bounded whatever the agents print.
+// The cached values are pure functions of their keys (widths, styled-character arrays that Ink
+// only reads, slices), so a frame is the same with or without the patch
+// (test/ui/ink-frame-cache.test.ts renders both and compares).
 //
 // The edits are exact-text replacements: if an Ink upgrade changes the file, the build fails
 // here instead of shipping an unpatched or half-patched Ink.

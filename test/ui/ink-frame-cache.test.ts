@@ -66,8 +66,8 @@ describe('Ink output with frame caches (build patch)', () => {
 		const width = 120;
 		const height = 40;
 		// Frames repeat (the same seed every few frames) like a screen that changes little, the
-		// same lines come clipped at other edges (a pane resized or moved), and enough frames differ that
-		// every cache rolls over several generations.
+		// same lines come clipped at other edges (a pane resized or moved), and enough frames
+		// differ that every cache rolls over several generations.
 		for (let frame = 0; frame < 150; frame++) {
 			const seed = 1 + (frame % 7 === 0 ? frame : frame % 5);
 			const narrower = 7 * (frame % 3);
@@ -87,13 +87,18 @@ describe('Ink output with frame caches (build patch)', () => {
 		const pick = seeded(99);
 		for (let frame = 0; frame < 100; frame++) {
 			const output = new Patched({width: 120, height: 40});
-			// Never the same line twice: the worst case for a cache.
-			for (let y = 0; y < 40; y++) output.write(0, y, `\x1b[32m${frame}:${y}:${pick(1e9)}\x1b[39m ${'x'.repeat(pick(100))}`, {transformers: []});
+			// Never the same line twice, half of them in a clipping box: the worst case for every cache.
+			for (let y = 0; y < 40; y++) {
+				if (y % 2) output.clip({x1: 2, x2: 100, y1: 0, y2: 40});
+				output.write(0, y, `\x1b[32m${frame}:${y}:${pick(1e9)}\x1b[39m ${'x'.repeat(pick(100))}`, {transformers: []});
+				if (y % 2) output.unclip();
+			}
 			output.get();
 		}
 		for (const name of ['widths', 'blockWidths', 'styledChars', 'slices']) {
 			const cache = first.caches[name] as {current: Map<string, unknown>; previous: Map<string, unknown>; limit: number};
 			const chars = (map: Map<string, unknown>) => [...map.keys()].reduce((sum, key) => sum + key.length, 0);
+			expect(cache.previous.size, `${name} rolled over`).toBeGreaterThan(0);
 			// A generation closes at the first entry past the limit: at most one line more.
 			expect(chars(cache.current), name).toBeLessThan(cache.limit + 200);
 			expect(chars(cache.previous), name).toBeLessThan(cache.limit + 200);
