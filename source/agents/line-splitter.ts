@@ -1,11 +1,16 @@
 // Bytes from a pipe → text lines. Chunks split lines (and UTF-8 characters) anywhere, so the
 // decoder and the unfinished line carry over from one chunk to the next.
+import {StringDecoder} from 'node:string_decoder';
 
 /** A line longer than this (no newline in sight) is emitted in pieces of this many UTF-16 units. */
 export const MAX_LINE = 64 * 1024;
 
 export class LineSplitter {
-	private readonly decoder = new TextDecoder('utf-8', {fatal: false});
+	// node:string_decoder rather than TextDecoder: the same replacement of invalid bytes, and ~6×
+	// faster on a stream of 64 KB chunks (TextDecoder with {stream: true} leaves its fast path).
+	private readonly decoder = new StringDecoder('utf8');
+	/** TextDecoder's one difference: it drops a byte order mark at the start; so do we. */
+	private started = false;
 	/** The unfinished last line; V8 concatenation builds ropes, so appending stays cheap. */
 	private partial = '';
 	private ended = false;
@@ -18,13 +23,18 @@ export class LineSplitter {
 	/** Feed raw bytes; emits every line completed by them. */
 	push(chunk: Uint8Array): void {
 		if (this.ended || chunk.length === 0) return;
-		this.feed(this.decoder.decode(chunk, {stream: true}));
+		let text = this.decoder.write(chunk as Buffer);
+		if (!this.started && text.length > 0) {
+			this.started = true;
+			if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+		}
+		this.feed(text);
 	}
 
 	/** Flush the decoder and the last line (if it has no newline). Idempotent. */
 	end(): void {
 		if (this.ended) return;
-		this.feed(this.decoder.decode());
+		this.feed(this.decoder.end());
 		this.ended = true;
 		if (this.partial.length > 0) {
 			const line = this.partial;

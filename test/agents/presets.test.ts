@@ -6,6 +6,8 @@ import type {PromptContext, StreamParser} from '../../source/agents/preset.js';
 import {PRESET_NAMES, getPreset} from '../../source/agents/presets/index.js';
 import {UsageError} from '../../source/util/errors.js';
 import type {Step} from '../../source/types.js';
+import {PlainTextParser} from '../../source/agents/presets/plain-text.js';
+import {seeded} from '../helpers/seeded.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const streams = path.join(here, '../fixtures/streams');
@@ -245,6 +247,22 @@ describe('plain text parsers', () => {
 			expect(parser.pushMany, name).toBeTypeOf('function');
 			const out = [...parser.pushMany!(lines.slice(0, 7)), ...parser.pushMany!(lines.slice(7))];
 			expect({lines: out, summary: parser.finish()}, name).toEqual(one);
+		}
+	});
+
+	it('plain text: batches of any lines (plain, blank, trailing spaces, non-ASCII ends): lines trimmed at the end, the last non-blank ones the summary', () => {
+		const pick = seeded(11);
+		const ends = ['', ' ', '  ', '\t', 'é', '\u00a0', '.', 'x', '\u001b[0m', ')'];
+		for (let n = 0; n < 500; n++) {
+			const keep = 1 + pick(3);
+			const lines = Array.from({length: pick(12)}, () => (pick(4) === 0 ? ends[pick(ends.length)]! : `  line ${pick(100)}${ends[pick(ends.length)]}`));
+			const parser = new PlainTextParser(keep);
+			const cut = pick(lines.length + 1);
+			const out = [...parser.pushMany(lines.slice(0, cut)), ...parser.pushMany(lines.slice(cut))];
+			const trimmed = lines.map((line) => line.trimEnd());
+			const kept = trimmed.filter((line) => line !== '').slice(-keep).map((line) => line.trim());
+			expect(out).toEqual(trimmed);
+			expect(parser.finish()).toEqual({text: kept.length ? kept.join('\n') : undefined});
 		}
 	});
 

@@ -7,6 +7,7 @@ import {formatDuration, runProcess, killAllGroups, type RunResult} from '../../s
 import {isGroupAlive, isProcessAlive, killGroup, liveGroups, stopGroup} from '../../source/agents/kill-tree.js';
 import {LineSplitter} from '../../source/agents/line-splitter.js';
 import {sanitizeLine} from '../../source/agents/sanitize.js';
+import {seeded} from '../helpers/seeded.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/agents');
 const fixture = (name: string) => path.join(fixtures, name);
@@ -454,6 +455,26 @@ describe('LineSplitter', () => {
 		expect(split([[0x61, 0xff, 0x62, 0x0a, 0xe2, 0x82]])).toEqual(['a\uFFFDb', '\uFFFD']);
 		// An incomplete sequence right before a newline does not swallow it.
 		expect(split([[0x61, 0xe2, 0x82, 0x0a, 0x62, 0x0a]])).toEqual(['a\uFFFD', 'b']);
+	});
+
+	it('decodes as TextDecoder does (invalid bytes, a byte order mark at the start only), whatever the chunks', () => {
+		expect(split([[0xef, 0xbb], [0xbf, 0x61, 0x0a, 0xef, 0xbb, 0xbf, 0x62, 0x0a]])).toEqual(['a', '\uFEFFb']);
+		const pick = seeded(7);
+		const bytes = [0x00, 0x0a, 0x0d, 0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe2, 0xed, 0xef, 0xbb, 0xf0, 0xf4, 0xf5, 0xff, 0x9f];
+		for (let n = 0; n < 3000; n++) {
+			const input = Array.from({length: 1 + pick(16)}, () => (pick(3) ? bytes[pick(bytes.length)]! : pick(256)));
+			const chunks: number[][] = [];
+			for (let i = 0; i < input.length; ) {
+				const size = 1 + pick(4);
+				chunks.push(input.slice(i, i + size));
+				i += size;
+			}
+			const text = new TextDecoder('utf-8', {fatal: false}).decode(Uint8Array.from(input));
+			const parts = text.split('\n');
+			if (parts.at(-1) === '') parts.pop(); // the text ended with a newline: no unfinished line
+			const expected = parts.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+			expect(split(chunks), Buffer.from(input).toString('hex')).toEqual(expected);
+		}
 	});
 
 	it('cuts a line without newline into pieces of the maximum length', () => {

@@ -16,6 +16,15 @@ export class PlainTextParser implements StreamParser {
 	}
 
 	pushMany(lines: string[]): string[] {
+		if (this.remember === PlainTextParser.prototype.remember && allPlain(lines)) {
+			// The usual chunk (and every chunk of a flood): nothing to trim or drop, so the lines
+			// pass as they are and only the last ones can become the summary.
+			for (let i = Math.max(0, lines.length - this.keepLast); i < lines.length; i++) {
+				this.last.push(lines[i]!.trim());
+				if (this.last.length > this.keepLast) this.last.shift();
+			}
+			return lines;
+		}
 		const out: string[] = [];
 		for (let i = 0; i < lines.length; i++) {
 			const text = lines[i]!.trimEnd();
@@ -41,4 +50,14 @@ export class PlainTextParser implements StreamParser {
 	finish(): AgentSummary {
 		return {text: this.last.length ? this.last.join('\n') : undefined};
 	}
+}
+
+/** Every line ends in a printable ASCII character other than space: trimEnd would change none. */
+function allPlain(lines: string[]): boolean {
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i]!;
+		const last = line.charCodeAt(line.length - 1);
+		if (!(last > 32 && last < 127)) return false;
+	}
+	return true;
 }
