@@ -95,6 +95,38 @@ function commitAll(dir, message) {
 	git(dir, 'commit', '-q', '-m', message);
 }
 
+const hasTmux = () => spawnSync('tmux', ['-V']).status === 0;
+
+/** A tmux server of one case's own (own socket, no user config), for detached 120×40 sessions. */
+function tmuxServer(name) {
+	const socket = `orc-bench-${name}-${process.pid}`;
+	const tmux = (...args) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+	return {
+		tmux,
+		/** Starts `command` in a detached 120×40 session, in `cwd` when given. */
+		open(session, command, cwd) {
+			const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, ...(cwd ? ['-c', cwd] : []), command);
+			if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		},
+		close() {
+			tmux('kill-server');
+			rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid()}`, socket), {force: true});
+		},
+	};
+}
+
+/** `bash -c command` in a fresh copy of `template` with stdout on /dev/null: the baseline of an output case. */
+async function toDevNull(template, dest, command, rssFile) {
+	const repo = freshCopy(template, dest);
+	const devnull = openSync('/dev/null', 'w');
+	const [cmd, args] = rssFile ? timed('bash', ['-c', command], rssFile) : ['bash', ['-c', command]];
+	const r = await run(cmd, args, {cwd: repo, stdio: ['ignore', devnull, 'pipe']});
+	closeSync(devnull);
+	if (r.code !== 0) throw new Error(`baseline exited ${r.code}: ${r.stderr}`);
+	rmSync(repo, {recursive: true, force: true});
+	return r.ms;
+}
+
 /** A fresh copy of a template repo, with the index's stat data refreshed outside any timing. */
 function freshCopy(template, dest) {
 	sh('cp', ['-a', template, dest], os.tmpdir());
@@ -305,7 +337,7 @@ function stepSplit(events) {
 /** Issue 3: 200,000 lines printed line by line under the full UI in tmux, against the same command to /dev/null. */
 async function floodCase({runs, tmp}) {
 	const LINES = 200_000;
-	if (spawnSync('tmux', ['-V']).status !== 0) return {title: 'flood (issue 3)', skipped: 'tmux is not installed on this machine: case skipped', rows: [], notes: []};
+	if (!hasTmux()) return {title: 'flood (issue 3)', skipped: 'tmux is not installed on this machine: case skipped', rows: [], notes: []};
 	const template = path.join(tmp, 'flood-template');
 	initRepo(template);
 	// One write per line: what a chatty agent does (seq writes 64 KB chunks and hides the cost).
@@ -313,19 +345,13 @@ async function floodCase({runs, tmp}) {
 	const command = `node flood.mjs ${LINES}`;
 	writeFileSync(path.join(template, 'plan.yaml'), plan('flood', [{id: 'flood', title: `print ${LINES} lines`, run: command}]));
 	commitAll(template, 'flood producer');
-	const socket = `orc-bench-${process.pid}`;
-	const tmux = (...args) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+	const server = tmuxServer('flood');
+	const {tmux} = server;
 
 	const baseline = async (n) => {
-		const repo = freshCopy(template, path.join(tmp, `flood-base-${n}`));
 		const rss = path.join(tmp, `flood-base-${n}.time`);
-		const devnull = openSync('/dev/null', 'w');
-		const [cmd, args] = timed('bash', ['-c', command], rss);
-		const r = await run(cmd, args, {cwd: repo, stdio: ['ignore', devnull, 'pipe']});
-		closeSync(devnull);
-		if (r.code !== 0) throw new Error(`baseline exited ${r.code}: ${r.stderr}`);
-		rmSync(repo, {recursive: true, force: true});
-		return {ms: r.ms, rss: peakMiB(rss)};
+		const ms = await toDevNull(template, path.join(tmp, `flood-base-${n}`), command, rss);
+		return {ms, rss: peakMiB(rss)};
 	};
 
 	// Floors: the agent's output into a regular file (what giving it its log file as stdout would
@@ -374,8 +400,7 @@ async function floodCase({runs, tmp}) {
 		const exitFile = path.join(tmp, `flood-ours-${n}.exit`);
 		const inner = [TIME ? `${TIME} -v -o ${rss}` : '', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run plan.yaml --yes`].join(' ');
 		const start = performance.now();
-		const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', `flood${n}`, '-c', repo, `env -u CI TERM=xterm-256color ${inner}; echo $? > ${exitFile}`);
-		if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		server.open(`flood${n}`, `env -u CI TERM=xterm-256color ${inner}; echo $? > ${exitFile}`, repo);
 		// With --yes the plan ends at the summary screen, which waits for q.
 		let finished = false;
 		let quitSent = false;
@@ -436,8 +461,7 @@ async function floodCase({runs, tmp}) {
 			log(`  flood run ${n}: /dev/null ${fmtMs(got.b.ms)} · > file ${fmtMs(got.f.ms)} · | cat ${fmtMs(got.c.ms)} · bare node reader ${fmtMs(got.r.ms)} · ours (agent) ${fmtMs(got.o.ms)} · step ${fmtMs(got.o.stepMs)} · peak ${fmtMiB(got.o.rss)}`);
 		}
 	} finally {
-		tmux('kill-server');
-		rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid()}`, socket), {force: true});
+		server.close();
 	}
 	const ratios = our.map((o, i) => o.ms / base[i].ms);
 	const ratio = median(ratios);
@@ -483,7 +507,7 @@ async function keysCase({runs, tmp}) {
 	const SECONDS = 5;
 	const TOGGLES = 4; // `?` twice each: open, close
 	const PAUSE = 150;
-	if (spawnSync('tmux', ['-V']).status !== 0) return {title: 'keys (issue 3)', skipped: 'tmux is not installed on this machine: case skipped', rows: [], notes: []};
+	if (!hasTmux()) return {title: 'keys (issue 3)', skipped: 'tmux is not installed on this machine: case skipped', rows: [], notes: []};
 	const template = path.join(tmp, 'keys-template');
 	initRepo(template);
 	// Paced from the clock: RATE lines a second, one write each; an agent that is held up (its
@@ -508,19 +532,11 @@ async function keysCase({runs, tmp}) {
 	writeFileSync(path.join(template, 'loud.yaml'), plan('keys', [{id: 'loud', title: `print ${RATE} lines a second`, run: loud}]));
 	writeFileSync(path.join(template, 'quiet.yaml'), plan('keys', [{id: 'quiet', title: 'print nothing', run: quiet}]));
 	commitAll(template, 'paced producer');
-	const socket = `orc-bench-keys-${process.pid}`;
-	const tmux = (...args) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+	const server = tmuxServer('keys');
+	const {tmux} = server;
 	const HELP = 'Help · ? or esc to close';
 
-	const baseline = async (n) => {
-		const repo = freshCopy(template, path.join(tmp, `keys-base-${n}`));
-		const devnull = openSync('/dev/null', 'w');
-		const r = await run('bash', ['-c', loud], {cwd: repo, stdio: ['ignore', devnull, 'pipe']});
-		closeSync(devnull);
-		if (r.code !== 0) throw new Error(`baseline exited ${r.code}: ${r.stderr}`);
-		rmSync(repo, {recursive: true, force: true});
-		return {ms: r.ms};
-	};
+	const baseline = async (n) => ({ms: await toDevNull(template, path.join(tmp, `keys-base-${n}`), loud)});
 
 	/** Sends `key`, then reads the screen until `shown(screen)`; the key-to-screen time in ms. */
 	const answer = async (session, key, shown) => {
@@ -538,8 +554,7 @@ async function keysCase({runs, tmp}) {
 		const repo = freshCopy(template, path.join(tmp, `keys-${which}-${n}`));
 		const exitFile = path.join(tmp, `keys-${which}-${n}.exit`);
 		const session = `keys${which}${n}`;
-		const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, '-c', repo, `env -u CI TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run ${which}.yaml --yes; echo $? > ${exitFile}`);
-		if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		server.open(session, `env -u CI TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} run ${which}.yaml --yes; echo $? > ${exitFile}`, repo);
 		const started = performance.now();
 		const waitFor = async (pred, what) => {
 			while (!pred()) {
@@ -571,8 +586,7 @@ async function keysCase({runs, tmp}) {
 	// The floor of the measurement itself: a shell loop that redraws its screen on every key.
 	const floorRun = async (n) => {
 		const session = `keysfloor${n}`;
-		const made = tmux('new-session', '-d', '-x', '120', '-y', '40', '-s', session, `bash -c 'stty -echo -icanon; while true; do c=$(dd bs=1 count=1 2>/dev/null); clear; echo "key $c $RANDOM"; done'`);
-		if (made.status !== 0) throw new Error(`tmux new-session failed: ${made.stderr}`);
+		server.open(session, `bash -c 'stty -echo -icanon; while true; do c=$(dd bs=1 count=1 2>/dev/null); clear; echo "key $c $RANDOM"; done'`);
 		await sleep(300);
 		const latencies = [];
 		for (let k = 0; k < 2 * TOGGLES; k++) {
@@ -601,8 +615,7 @@ async function keysCase({runs, tmp}) {
 			log(`  keys run ${n}: agent /dev/null ${fmtMs(got.b.ms)} · under the UI ${fmtMs(got.l.agentMs)} · key → screen while printing ${fmtMs(median(got.l.latencies))} (max ${fmtMs(Math.max(...got.l.latencies))}) · while quiet ${fmtMs(median(got.q.latencies))} · shell loop ${fmtMs(median(floorRuns.at(-1).latencies))}`);
 		}
 	} finally {
-		tmux('kill-server');
-		rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid()}`, socket), {force: true});
+		server.close();
 	}
 	const wallRatios = loudRuns.map((l, i) => l.agentMs / base[i].ms);
 	const loudLat = loudRuns.map((l) => median(l.latencies));
