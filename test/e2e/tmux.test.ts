@@ -69,7 +69,11 @@ describe.skipIf(!hasTmux)('full-screen UI in tmux', () => {
 			tmux('kill-server');
 		} catch {}
 	});
-	afterAll(() => cleanupTempDirs());
+	afterAll(() => {
+		cleanupTempDirs();
+		// kill-server leaves the server's socket file in tmux's folder: one per test run otherwise.
+		fs.rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid!()}`, socket), {force: true});
+	});
 
 	test('gate, approve, tail from a second window, roll back with confirmation, quit restores the terminal', async () => {
 		repo = makeRepo();
